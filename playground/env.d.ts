@@ -1,0 +1,4 @@
+declare module 'virtual:loopback-urls' {
+  export const rest: string
+  export const ws: string
+}

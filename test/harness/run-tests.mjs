@@ -1,0 +1,125 @@
+#!/usr/bin/env node
+// Runs the test suites of the runtimes named on the command line and prints how many tests ran in
+// each. vitest runs node, dom (happy-dom), workerd and browser (Chromium); `deno test` runs deno.
+// Fails when any test fails, any runtime ran no test, or a runner exits non-zero.
+//
+//   node test/harness/run-tests.mjs node dom workerd deno     (npm test)
+//   node test/harness/run-tests.mjs browser                   (npm run test:browser)
+//
+// With SPOTWIRE_TEST_COUNTS_DIR set, each runtime's counts are also written there as <runtime>.json
+// (.ci/run adds them up at the end).
+import { spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const VITEST_RUNTIMES = ['node', 'dom', 'workerd', 'browser']
+const KNOWN_RUNTIMES = [...VITEST_RUNTIMES, 'deno']
+
+const requested = process.argv.slice(2)
+const unknown = requested.filter((name) => !KNOWN_RUNTIMES.includes(name))
+if (requested.length === 0 || unknown.length > 0) {
+  console.error(`usage: run-tests.mjs <${KNOWN_RUNTIMES.join('|')}>...${unknown.length ? ` (unknown: ${unknown})` : ''}`)
+  process.exit(2)
+}
+
+const children = new Set()
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    // Each runner is a process-group leader: stop the group, so its workers go with it.
+    for (const child of children) {
+      try {
+        process.kill(-child.pid, 'SIGTERM')
+      } catch {}
+    }
+    process.exit(130)
+  })
+}
+
+/** Runs a command in its own process group; echoes its output and returns exit code and stdout. */
+function run(command, args, env = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'inherit'],
+      detached: true,
+    })
+    children.add(child)
+    let stdout = ''
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk
+      process.stdout.write(chunk)
+    })
+    child.on('close', (code, signal) => {
+      children.delete(child)
+      resolve({ code: code ?? (signal ? 1 : 0), stdout })
+    })
+  })
+}
+
+function findFiles(directory, pattern) {
+  return readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(directory, entry.name)
+    if (entry.isDirectory()) return entry.name === 'fixtures' ? [] : findFiles(path, pattern)
+    return pattern.test(entry.name) ? [relative(root, path)] : []
+  })
+}
+
+const counts = {}
+let runnerFailed = false
+
+const vitestRuntimes = requested.filter((name) => VITEST_RUNTIMES.includes(name))
+if (vitestRuntimes.length > 0) {
+  const scratch = mkdtempSync(join(tmpdir(), 'spotwire-counts-'))
+  const countsFile = join(scratch, 'vitest.json')
+  const args = ['vitest', 'run', ...vitestRuntimes.flatMap((name) => ['--project', name])]
+  args.push('--reporter=default', '--reporter=./test/harness/runtime-count-reporter.ts')
+  const { code } = await run('npx', args, { SPOTWIRE_COUNTS_FILE: countsFile })
+  if (code !== 0) runnerFailed = true
+  try {
+    Object.assign(counts, JSON.parse(readFileSync(countsFile, 'utf8')))
+  } catch {
+    runnerFailed = true
+  }
+  rmSync(scratch, { recursive: true, force: true })
+}
+
+if (requested.includes('deno')) {
+  const files = findFiles(join(root, 'test'), /\.deno\.ts$/)
+  const { code, stdout } = await run('npx', ['deno', 'test', '-A', '--no-lock', ...files], {
+    DENO_NO_UPDATE_CHECK: '1',
+    NO_COLOR: '1',
+  })
+  if (code !== 0) runnerFailed = true
+  // Deno closes with e.g. "ok | 8 passed | 0 failed (33ms)" or "FAILED | 6 passed | 2 failed | 1 ignored".
+  const summary = stdout.match(/\| (\d+) passed(?: \([^)]*\))? \| (\d+) failed(?: \([^)]*\))?(?: \| (\d+) ignored)?/)
+  const [, passed = '0', failed = '0', ignored = '0'] = summary ?? []
+  // Deno lists each failed test as "<name> => ./file.ts:line:col" after "ERRORS".
+  const failures = [...stdout.matchAll(/^(.+?) => \.\/.+:\d+:\d+$/gm)].map((match) => match[1])
+  counts.deno = { passed: Number(passed), failed: Number(failed), skipped: Number(ignored), failures: [...new Set(failures)] }
+}
+
+console.log('\nTests per runtime:')
+let totalPassed = 0
+let totalFailed = 0
+const problems = []
+for (const runtime of requested) {
+  const entry = counts[runtime] ?? { passed: 0, failed: 0, skipped: 0, failures: [] }
+  totalPassed += entry.passed
+  totalFailed += entry.failed
+  const ran = entry.passed + entry.failed
+  console.log(`  ${runtime.padEnd(8)} ${String(ran).padStart(4)} ran: ${entry.passed} passed, ${entry.failed} failed, ${entry.skipped} skipped`)
+  if (ran === 0) problems.push(`${runtime} ran no test`)
+  if (entry.failed > 0) problems.push(`${runtime} had ${entry.failed} failing test(s)`)
+  if (process.env.SPOTWIRE_TEST_COUNTS_DIR) {
+    mkdirSync(process.env.SPOTWIRE_TEST_COUNTS_DIR, { recursive: true })
+    writeFileSync(join(process.env.SPOTWIRE_TEST_COUNTS_DIR, `${runtime}.json`), JSON.stringify(entry))
+  }
+}
+if (runnerFailed && problems.length === 0) problems.push('a test runner exited with an error')
+for (const problem of problems) console.log(`  problem: ${problem}`)
+console.log(`${totalPassed} passed, ${totalFailed} failed`)
+process.exit(problems.length > 0 ? 1 : 0)

@@ -1,0 +1,58 @@
+// Builds the package the way `npm run build` does and imports every subpath by its public name from
+// a plain Node process, as a user of the published package would.
+import { execFileSync } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { beforeAll, describe, expect, it } from 'vitest'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const manifest = JSON.parse(readFileSync(`${root}/package.json`, 'utf8')) as {
+  exports: Record<string, { types: string; default: string } | string>
+  sideEffects: unknown
+  type: unknown
+  dependencies: Record<string, string>
+}
+
+function importInNode(specifier: string): string[] {
+  const script = `const m = await import(${JSON.stringify(specifier)}); console.log(JSON.stringify(Object.keys(m).sort()))`
+  const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' })
+  return JSON.parse(output) as string[]
+}
+
+describe('the built package', () => {
+  beforeAll(() => {
+    execFileSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'pipe' })
+  }, 60_000)
+
+  it('is ESM without side effects and depends on exactly the six runtime packages', () => {
+    expect(manifest.type).toBe('module')
+    expect(manifest.sideEffects).toBe(false)
+    expect(Object.keys(manifest.dependencies).sort()).toEqual([
+      '@noble/hashes',
+      'big.js',
+      'isows',
+      'ky',
+      'valibot',
+      'ws',
+    ])
+  })
+
+  it('maps ., ./binance, ./testing and ./sim to built JavaScript with types beside it', () => {
+    for (const subpath of ['.', './binance', './testing', './sim']) {
+      const target = manifest.exports[subpath]
+      if (typeof target !== 'object') throw new Error(`${subpath} has no conditional export`)
+      expect(existsSync(`${root}/${target.default}`), target.default).toBe(true)
+      expect(existsSync(`${root}/${target.types}`), target.types).toBe(true)
+    }
+  })
+
+  it('imports spotwire and spotwire/binance by name from Node', () => {
+    expect(importInNode('spotwire')).toEqual(['hmacSha256Hex'])
+    expect(importInNode('spotwire/binance')).toContain('signRestQuery')
+  })
+
+  it('imports the reserved spotwire/testing and spotwire/sim subpaths by name from Node', () => {
+    expect(importInNode('spotwire/testing')).toEqual([])
+    expect(importInNode('spotwire/sim')).toEqual([])
+  })
+})

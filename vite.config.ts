@@ -1,0 +1,79 @@
+// One config for the playground dev server, the library build and every vitest project.
+// Each project is one runtime; `npm test` runs node, dom and workerd; `npm run test:browser` runs
+// chromium (Debian's package, headless). Deno runs outside vitest (see test/harness/run-tests.ts).
+import { cloudflareTest } from '@cloudflare/vitest-pool-workers'
+import { playwright } from '@vitest/browser-playwright'
+import { defineConfig } from 'vitest/config'
+import { smokeServersPlugin } from './test/harness/smoke-servers-plugin.ts'
+
+const LOOPBACK_SETUP = './test/harness/loopback-global-setup.ts'
+const RUNTIME_SUFFIXES = ['dom', 'workerd', 'browser']
+
+/** Chromium's path and flags that work on these machines (see TOOLCHAIN.md). */
+export const CHROMIUM_LAUNCH = {
+  executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+}
+
+export default defineConfig(({ mode }) => ({
+  // `npm run dev` serves the playground; tests and builds run from the repository root.
+  root: mode === 'test' ? '.' : 'playground',
+  server: { host: '127.0.0.1', port: 5173, strictPort: false },
+  plugins: mode === 'test' ? [] : [smokeServersPlugin()],
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['test/**/*.test.ts'],
+          exclude: RUNTIME_SUFFIXES.map((suffix) => `test/**/*.${suffix}.test.ts`),
+          globalSetup: [LOOPBACK_SETUP],
+        },
+      },
+      {
+        test: {
+          name: 'dom',
+          environment: 'happy-dom',
+          include: ['test/**/*.dom.test.ts'],
+          globalSetup: [LOOPBACK_SETUP],
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: { cf: false },
+          }),
+        ],
+        test: {
+          name: 'workerd',
+          include: ['test/**/*.workerd.test.ts'],
+          globalSetup: [LOOPBACK_SETUP],
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['test/**/*.browser.test.ts'],
+          globalSetup: [LOOPBACK_SETUP],
+          browser: {
+            enabled: true,
+            headless: true,
+            screenshotFailures: false,
+            provider: playwright({ launchOptions: CHROMIUM_LAUNCH }),
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+    ],
+  },
+}))
