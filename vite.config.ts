@@ -5,9 +5,12 @@ import { cloudflareTest } from '@cloudflare/vitest-pool-workers'
 import { playwright } from '@vitest/browser-playwright'
 import { defineConfig } from 'vitest/config'
 import { smokeServersPlugin } from './test/harness/smoke-servers-plugin.ts'
+import portable from './test/portable-suites.json' with { type: 'json' }
 
 const LOOPBACK_SETUP = './test/harness/loopback-global-setup.ts'
 const RUNTIME_SUFFIXES = ['dom', 'workerd', 'browser']
+/** The portable suites as globs: a listed directory means every test file under it. */
+const PORTABLE_SUITES = portable.suites.map((path) => (path.endsWith('.ts') ? path : `${path}/**/*.test.ts`))
 
 /** Chromium's path and flags that work on these machines (see TOOLCHAIN.md). */
 export const CHROMIUM_LAUNCH = {
@@ -56,7 +59,7 @@ export default defineConfig(({ mode }) => ({
         ],
         test: {
           name: 'workerd',
-          include: ['test/**/*.workerd.test.ts'],
+          include: ['test/**/*.workerd.test.ts', ...PORTABLE_SUITES],
           globalSetup: [LOOPBACK_SETUP],
         },
       },

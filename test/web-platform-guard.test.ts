@@ -37,3 +37,18 @@ describe('web-platform guard', () => {
     expect(findNodeOnlyUsageInSource(`import ky from 'ky'\nimport { WebSocket } from 'isows'\n`)).toEqual([])
   })
 })
+
+describe('portable suites', () => {
+  it('each listed suite exists and uses no Node API, so it can run in workerd and Deno', async () => {
+    const { existsSync, statSync } = await import('node:fs')
+    const portable = (await import('./portable-suites.json', { with: { type: 'json' } })).default
+    for (const suite of portable.suites) {
+      const path = repositoryPath(suite)
+      expect(existsSync(path), suite).toBe(true)
+      const violations = statSync(path).isDirectory()
+        ? findNodeOnlyUsage(path)
+        : findNodeOnlyUsageInSource((await import('node:fs')).readFileSync(path, 'utf8'))
+      expect(violations, suite).toEqual([])
+    }
+  })
+})

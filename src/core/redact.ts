@@ -15,9 +15,9 @@ const SECRET_NAME = /^(?:api[-_]?key|api[-_]?secret|secret(?:[-_]?key)?|signatur
 
 const SHAPES: ReadonlyArray<readonly [RegExp, string]> = [
   // query or form parameters: signature=…, apiKey=…, listenKey=…
-  [/((?:^|[?&\s"'])(?:signature|api[-_]?key|listen[-_]?key|secret(?:[-_]?key)?)=)[^&\s"']+/gi, `$1${REDACTED}`],
+  [/((?:^|[?&\s"'])(?:signature|api[-_]?key|api[-_]?secret|listen[-_]?key|secret(?:[-_]?key)?|passphrase)=)[^&\s"']+/gi, `$1${REDACTED}`],
   // JSON fields: "signature":"…"
-  [/("(?:signature|api[-_]?key|api[-_]?secret|listen[-_]?key|secret(?:[-_]?key)?)"\s*:\s*")[^"]*(")/gi, `$1${REDACTED}$2`],
+  [/("(?:signature|api[-_]?key|api[-_]?secret|listen[-_]?key|secret(?:[-_]?key)?|passphrase)"\s*:\s*")[^"]*(")/gi, `$1${REDACTED}$2`],
   // header lines: X-MBX-APIKEY: …
   [/((?:x-mbx-apikey|x-spotwire-signature|authorization)\s*[:=]\s*)[^\s,;"']+/gi, `$1${REDACTED}`],
 ]

@@ -9,7 +9,7 @@
 // With SPOTWIRE_TEST_COUNTS_DIR set, each runtime's counts are also written there as <runtime>.json
 // (.ci/run adds them up at the end).
 import { spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -68,6 +68,16 @@ function findFiles(directory, pattern) {
   })
 }
 
+/** The suites test/portable-suites.json lists, directories expanded to their *.test.ts files. */
+function portableSuiteFiles() {
+  const { suites } = JSON.parse(readFileSync(join(root, 'test/portable-suites.json'), 'utf8'))
+  return suites.flatMap((path) => {
+    const absolute = join(root, path)
+    if (path.endsWith('.ts')) return existsSync(absolute) ? [path] : []
+    return existsSync(absolute) ? findFiles(absolute, /\.test\.ts$/) : []
+  })
+}
+
 const counts = {}
 let runnerFailed = false
 
@@ -88,8 +98,11 @@ if (vitestRuntimes.length > 0) {
 }
 
 if (requested.includes('deno')) {
-  const files = findFiles(join(root, 'test'), /\.deno\.ts$/)
-  const { code, stdout } = await run('npx', ['deno', 'test', '-A', '--no-lock', ...files], {
+  // Deno runs its own smoke file plus every portable suite, through the vitest shim that
+  // test/deno.json maps 'vitest' to. Types are checked by `npm run typecheck`, not here.
+  const files = [...findFiles(join(root, 'test'), /\.deno\.ts$/), ...portableSuiteFiles()]
+  const denoArgs = ['deno', 'test', '-A', '--no-lock', '--no-check', '--config', 'test/deno.json', ...files]
+  const { code, stdout } = await run('npx', denoArgs, {
     DENO_NO_UPDATE_CHECK: '1',
     NO_COLOR: '1',
   })
