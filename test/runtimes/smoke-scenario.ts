@@ -1,11 +1,12 @@
 // The smoke scenario every runtime runs: the real src/ signer against Binance's documented vectors,
-// a signed REST call through ky and a WebSocket round trip through isows, both to loopback servers
-// the harness starts. Web APIs only, so the same file runs in Node, happy-dom, workerd, Deno and
-// Chromium.
-import { WebSocket } from 'isows'
-import ky from 'ky'
+// a signed REST call through src/'s RestAssistant (ky) and a WebSocket round trip through src/'s
+// WsAssistant (isows), both to loopback servers the harness starts. Web APIs only, so the same file
+// runs in Node, happy-dom, workerd, Deno and Chromium.
 import { restSignaturePayload, signRestQuery, wsApiSignaturePayload } from '../../src/connectors/binance/auth.ts'
+import type { RestAuthenticator } from '../../src/core/web/auth.ts'
 import { hmacSha256Hex } from '../../src/core/web/hmac.ts'
+import { RestAssistant } from '../../src/core/web/rest-assistant.ts'
+import { WsAssistant } from '../../src/core/web/ws-assistant.ts'
 import vectors from '../fixtures/binance-hmac-vectors.json' with { type: 'json' }
 import { SMOKE_API_KEY, SMOKE_API_SECRET } from '../harness/smoke-credentials.ts'
 
@@ -38,21 +39,26 @@ export interface RestRoundTrip {
   readonly response: { signatureValid?: unknown; nonce?: unknown }
 }
 
-/** Sends a signed GET through ky to the loopback server, which checks the signature itself. */
+/** Binance-style signing for the smoke call: timestamp appended, HMAC of the query last, key in a header. */
+const smokeAuthenticator: RestAuthenticator = {
+  authenticateRest: (request) => ({
+    query: signRestQuery(SMOKE_API_SECRET, [...request.params, ['timestamp', Date.now()]]),
+    headers: { 'X-MBX-APIKEY': SMOKE_API_KEY },
+  }),
+}
+
+/** Sends a signed GET through the REST assistant to the loopback server, which checks the signature itself. */
 export async function signedRestRoundTrip(restUrl: string): Promise<RestRoundTrip> {
   const sentNonce = crypto.randomUUID()
-  const query = signRestQuery(SMOKE_API_SECRET, [
-    ['symbol', 'BTCUSDT'],
-    ['nonce', sentNonce],
-    ['timestamp', Date.now()],
-  ])
-  const response = await ky
-    .get(`${restUrl}/v3/smoke?${query}`, {
-      headers: { 'X-MBX-APIKEY': SMOKE_API_KEY },
-      retry: 0,
-      timeout: 5_000,
-    })
-    .json<RestRoundTrip['response']>()
+  const rest = new RestAssistant({ baseUrl: restUrl, auth: smokeAuthenticator, timeoutMs: 5_000, retry: { limit: 0 } })
+  const response = (await rest.request({
+    path: '/v3/smoke',
+    params: [
+      ['symbol', 'BTCUSDT'],
+      ['nonce', sentNonce],
+    ],
+    signed: true,
+  })) as RestRoundTrip['response']
   return { sentNonce, response }
 }
 
@@ -61,24 +67,14 @@ export interface SocketRoundTrip {
   readonly reply: { id?: unknown; result?: unknown }
 }
 
-/** Opens a socket through isows, sends PING and waits for the matching PONG (or fails in 5 s). */
-export function webSocketRoundTrip(wsUrl: string): Promise<SocketRoundTrip> {
+/** Opens a supervised socket, sends PING and waits for the matching PONG (or fails after 5 s). */
+export async function webSocketRoundTrip(wsUrl: string): Promise<SocketRoundTrip> {
   const sentId = crypto.randomUUID()
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(`${wsUrl}/ws`)
-    const timer = setTimeout(() => {
-      socket.close()
-      reject(new Error('no PONG within 5 s'))
-    }, 5_000)
-    const finish = (outcome: () => void): void => {
-      clearTimeout(timer)
-      socket.close()
-      outcome()
-    }
-    socket.addEventListener('open', () => socket.send(JSON.stringify({ id: sentId, method: 'PING' })))
-    socket.addEventListener('message', (event) => {
-      finish(() => resolve({ sentId, reply: JSON.parse(String(event.data)) as SocketRoundTrip['reply'] }))
-    })
-    socket.addEventListener('error', () => finish(() => reject(new Error(`socket to ${wsUrl} failed`))))
-  })
+  const socket = new WsAssistant({ url: `${wsUrl}/ws`, signal: AbortSignal.timeout(5_000), connectTimeoutMs: 2_000 })
+  void socket.send({ id: sentId, method: 'PING' }).catch(() => {})
+  for await (const reply of socket) {
+    // Leaving the loop closes the socket.
+    return { sentId, reply: reply as SocketRoundTrip['reply'] }
+  }
+  throw new Error(`no PONG from ${wsUrl} within 5 s`)
 }

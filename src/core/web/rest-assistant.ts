@@ -46,7 +46,7 @@ export interface RequestLimiter {
 export type RestPreProcessor = (request: RestRequest) => RestRequest | void | Promise<RestRequest | void>
 
 /**
- * Sees every HTTP answer (a clone: reading its body is fine), e.g. to feed `X-MBX-USED-WEIGHT-1M`
+ * Sees every HTTP answer (status and headers; its body has already been read), e.g. to feed `X-MBX-USED-WEIGHT-1M`
  * to the throttler. A throwing post-processor is reported through `onError`; it never fails the
  * request, since the exchange has already acted on it.
  */
@@ -187,11 +187,14 @@ export class RestAssistant {
         retry: 0,
         throwHttpErrors: false,
         ...(this.#options.fetch ? { fetch: this.#options.fetch } : {}),
-        hooks: { afterResponse: [(_kyRequest, _options, clone) => this.#postProcess(clone, request)] },
       })
       status = response.status
       headers = response.headers
       text = await response.text()
+      // Post-processors run here rather than in ky's afterResponse hook: that hook hands each hook
+      // a clone, which tees every body for nothing (they read status and headers) and breaks under
+      // happy-dom's fetch. They see the response with its body already read.
+      await this.#postProcess(response, request)
     } catch (thrown) {
       if (request.signal?.aborted) throw request.signal.reason
       if (deadline.signal.aborted) {
