@@ -18,7 +18,11 @@ const root = fileURLToPath(new URL('../..', import.meta.url))
 const VITEST_RUNTIMES = ['node', 'dom', 'workerd', 'browser']
 const KNOWN_RUNTIMES = [...VITEST_RUNTIMES, 'deno']
 
-const requested = process.argv.slice(2)
+// `--filter <text>` runs only test files whose path contains <text> (the negative control uses it).
+const args = process.argv.slice(2)
+const filterAt = args.indexOf('--filter')
+const fileFilter = filterAt >= 0 ? args.splice(filterAt, 2)[1] : undefined
+const requested = args
 const unknown = requested.filter((name) => !KNOWN_RUNTIMES.includes(name))
 if (requested.length === 0 || unknown.length > 0) {
   console.error(`usage: run-tests.mjs <${KNOWN_RUNTIMES.join('|')}>...${unknown.length ? ` (unknown: ${unknown})` : ''}`)
@@ -85,9 +89,10 @@ const vitestRuntimes = requested.filter((name) => VITEST_RUNTIMES.includes(name)
 if (vitestRuntimes.length > 0) {
   const scratch = mkdtempSync(join(tmpdir(), 'spotwire-counts-'))
   const countsFile = join(scratch, 'vitest.json')
-  const args = ['vitest', 'run', ...vitestRuntimes.flatMap((name) => ['--project', name])]
-  args.push('--reporter=default', '--reporter=./test/harness/runtime-count-reporter.ts')
-  const { code } = await run('npx', args, { SPOTWIRE_COUNTS_FILE: countsFile })
+  const vitestArgs = ['vitest', 'run', ...vitestRuntimes.flatMap((name) => ['--project', name])]
+  vitestArgs.push('--reporter=default', '--reporter=./test/harness/runtime-count-reporter.ts')
+  if (fileFilter) vitestArgs.push(fileFilter)
+  const { code } = await run('npx', vitestArgs, { SPOTWIRE_COUNTS_FILE: countsFile })
   if (code !== 0) runnerFailed = true
   try {
     Object.assign(counts, JSON.parse(readFileSync(countsFile, 'utf8')))
@@ -100,7 +105,9 @@ if (vitestRuntimes.length > 0) {
 if (requested.includes('deno')) {
   // Deno runs its own smoke file plus every portable suite, through the vitest shim that
   // test/deno.json maps 'vitest' to. Types are checked by `npm run typecheck`, not here.
-  const files = [...findFiles(join(root, 'test'), /\.deno\.ts$/), ...portableSuiteFiles()]
+  const files = [...findFiles(join(root, 'test'), /\.deno\.ts$/), ...portableSuiteFiles()].filter(
+    (file) => !fileFilter || file.includes(fileFilter),
+  )
   const denoArgs = ['deno', 'test', '-A', '--no-lock', '--no-check', '--config', 'test/deno.json', ...files]
   const { code, stdout } = await run('npx', denoArgs, {
     DENO_NO_UPDATE_CHECK: '1',
