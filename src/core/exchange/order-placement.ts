@@ -1,0 +1,198 @@
+// Placing an order: the checks on the caller's input (synchronous, before anything is tracked),
+// the checks against the trading rule (after tracking, before sending; each one fails the order
+// with an event and sends nothing), and the request itself, whose failure is read as either a
+// definite refusal (the order fails) or an unknown outcome (the order stays tracked and is
+// reconciled by its client id; it is never sent again).
+import { type Big, type DecimalInput, toDecimal } from '../decimal.ts'
+import { InvalidInputError } from '../errors.ts'
+import { InFlightOrder } from '../orders/in-flight-order.ts'
+import { isLimitOrderType, isOrderType, type OrderType, type OrderUpdate, type TradeType } from '../orders/order-state.ts'
+import { splitTradingPair } from '../orders/trading-pair.ts'
+import {
+  findTradingRuleViolation,
+  quantizeOrderAmount,
+  quantizeOrderPrice,
+  type TradingRule,
+} from '../orders/trading-rule.ts'
+import type { OrderFlowContext } from './order-flow-context.ts'
+import { isDefiniteRejection } from './request-outcome.ts'
+
+/** `errorType` of the orderFailure events the checks before sending produce. */
+export const ORDER_CHECK_FAILURE = {
+  notRunning: 'ExchangeNotRunning',
+  unsupportedOrderType: 'UnsupportedOrderType',
+  missingTradingRule: 'MissingTradingRule',
+  noReferencePrice: 'NoReferencePrice',
+  tradingRuleViolation: 'TradingRuleViolation',
+} as const
+
+/** An order as `buy`/`sell` received it, after the input checks. */
+export interface OrderRequest {
+  readonly tradeType: TradeType
+  readonly tradingPair: string
+  readonly orderType: OrderType
+  readonly amount: Big
+  /** The limit price; undefined for MARKET orders (a price given with one is ignored). */
+  readonly price: Big | undefined
+}
+
+/**
+ * Checks what the caller passed to `buy`/`sell` and throws `InvalidInputError` for anything
+ * malformed: a pair not shaped `BASE-QUOTE`, an unknown order type, an amount or price that is not
+ * a positive decimal, a limit order without a price.
+ *
+ * @example
+ * parseOrderRequest('BUY', 'BTC-USDT', '0.01', 'LIMIT', '30000').price?.toFixed() // '30000'
+ */
+export function parseOrderRequest(
+  tradeType: TradeType,
+  tradingPair: string,
+  amount: DecimalInput,
+  orderType: unknown,
+  price: DecimalInput | undefined,
+): OrderRequest {
+  if (typeof tradingPair !== 'string') throw new InvalidInputError(`a trading pair must be a string, got ${typeof tradingPair}`)
+  splitTradingPair(tradingPair)
+  if (!isOrderType(orderType)) {
+    throw new InvalidInputError(`unknown order type ${JSON.stringify(orderType)}; use LIMIT, LIMIT_MAKER or MARKET`)
+  }
+  const parsedAmount = positive(toDecimal(amount, 'amount'), 'amount')
+  if (!isLimitOrderType(orderType)) return { tradeType, tradingPair, orderType, amount: parsedAmount, price: undefined }
+  if (price === undefined) throw new InvalidInputError(`a ${orderType} order needs a price`)
+  return { tradeType, tradingPair, orderType, amount: parsedAmount, price: positive(toDecimal(price, 'price'), 'price') }
+}
+
+function positive(value: Big, what: string): Big {
+  if (value.lte(0)) throw new InvalidInputError(`${what} must be above zero, got ${value.toFixed()}`)
+  return value
+}
+
+/**
+ * The order to track: amount (and limit price) quantized to the rule when there is one, as given
+ * otherwise (the order will then fail its checks).
+ */
+export function newInFlightOrder(
+  clientOrderId: string,
+  request: OrderRequest,
+  rule: TradingRule | undefined,
+  creationTimestamp: number,
+): InFlightOrder {
+  const amount = rule ? quantizeOrderAmount(rule, request.amount) : request.amount
+  const price = rule && request.price ? quantizeOrderPrice(rule, request.price) : request.price
+  return new InFlightOrder({
+    clientOrderId,
+    tradingPair: request.tradingPair,
+    orderType: request.orderType,
+    tradeType: request.tradeType,
+    amount,
+    ...(price === undefined ? {} : { price }),
+    creationTimestamp,
+  })
+}
+
+/** What the checks before sending need to know about the exchange at that moment. */
+export interface PlacementConditions {
+  readonly isRunning: boolean
+  readonly supportedOrderTypes: readonly OrderType[]
+  readonly rule: TradingRule | undefined
+  /** The price a MARKET order would meet in the book (best ask for a buy, best bid for a sell). */
+  readonly bookPrice: () => Big | undefined
+}
+
+export interface CheckFailure {
+  readonly errorType: string
+  readonly errorMessage: string
+}
+
+/** The first reason not to send `order`, or undefined when it may go. */
+export function findPreSendProblem(order: InFlightOrder, conditions: PlacementConditions): CheckFailure | undefined {
+  const pair = order.tradingPair
+  if (!conditions.isRunning) {
+    return failure('notRunning', 'the exchange is not running: start() it before placing orders')
+  }
+  if (!conditions.supportedOrderTypes.includes(order.orderType)) {
+    return failure('unsupportedOrderType', `${order.orderType} orders are not supported by this exchange`)
+  }
+  const rule = conditions.rule
+  if (rule === undefined) {
+    return failure('missingTradingRule', `no trading rule for ${pair}: the exchange does not list it, or its rules have not loaded yet`)
+  }
+  let price = order.price
+  if (price !== undefined && price.lte(0)) {
+    return failure('tradingRuleViolation', `the price rounds down to 0 on the ${rule.minPriceIncrement.toFixed()} tick of ${pair}`)
+  }
+  // A MARKET order only needs a reference price when there is a notional bound to check.
+  const hasNotionalBound = rule.minNotionalSize.gt(0) || rule.maxNotionalSize !== undefined
+  if (price === undefined && hasNotionalBound) {
+    price = conditions.bookPrice()
+    if (price === undefined) {
+      const side = order.tradeType === 'BUY' ? 'asks' : 'bids'
+      return failure('noReferencePrice', `cannot check the notional of a MARKET order on ${pair}: the order book has no ${side}`)
+    }
+  }
+  const violation = findTradingRuleViolation(rule, {
+    orderType: order.orderType,
+    amount: order.amount,
+    ...(price === undefined ? {} : { price }),
+  })
+  return violation === undefined ? undefined : failure('tradingRuleViolation', violation)
+}
+
+function failure(kind: keyof typeof ORDER_CHECK_FAILURE, errorMessage: string): CheckFailure {
+  return { errorType: ORDER_CHECK_FAILURE[kind], errorMessage }
+}
+
+/** A FAILED update for an order of ours. */
+export function failedUpdate(order: InFlightOrder, timestamp: number, reason: CheckFailure): OrderUpdate {
+  return {
+    clientOrderId: order.clientOrderId,
+    tradingPair: order.tradingPair,
+    updateTimestamp: timestamp,
+    newState: 'FAILED',
+    errorMessage: reason.errorMessage,
+    errorType: reason.errorType,
+  }
+}
+
+/**
+ * Checks, then sends a tracked order and applies the answer. Never rejects: a definite refusal fails
+ * the order (orderFailure), an unknown outcome is reported on `error` and the order stays tracked
+ * for status polling and the user stream to settle. A stop (signal) leaves it tracked as it is.
+ */
+export async function placeTrackedOrder(
+  context: OrderFlowContext,
+  order: InFlightOrder,
+  conditions: () => PlacementConditions,
+  signal: AbortSignal,
+): Promise<void> {
+  // Let buy()/sell() hand out the client id before any event about the order is emitted.
+  await Promise.resolve()
+  const { tracker, clock } = context
+  const problem = findPreSendProblem(order, conditions())
+  if (problem !== undefined) {
+    await tracker.processOrderUpdate(failedUpdate(order, clock.now(), problem))
+    return
+  }
+  const id = order.clientOrderId
+  context.placing.add(id)
+  try {
+    const placed = await context.calls.placeOrder(order, signal)
+    context.placing.delete(id)
+    await tracker.processOrderUpdate({
+      clientOrderId: id,
+      tradingPair: order.tradingPair,
+      updateTimestamp: placed.updateTimestamp,
+      newState: 'OPEN',
+      exchangeOrderId: String(placed.exchangeOrderId),
+    })
+  } catch (error) {
+    context.placing.delete(id)
+    if (signal.aborted) return
+    if (isDefiniteRejection(error)) {
+      const { message, name } = error as Error
+      await tracker.processOrderUpdate(failedUpdate(order, clock.now(), { errorMessage: message, errorType: name }))
+    } else {
+      context.report(`placing order ${id} (outcome unknown; it stays tracked and is reconciled by its client id)`, error)
+    }
+  }
+}
