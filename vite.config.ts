@@ -32,6 +32,13 @@ export default defineConfig(({ mode }) => ({
   server: { host: '127.0.0.1', port: 5173, strictPort: false },
   plugins: mode === 'test' ? [] : [smokeServersPlugin()],
   test: {
+    // `npm run coverage`: line coverage of the exchange-neutral core, gated at 90% in CI.
+    coverage: {
+      provider: 'v8',
+      include: ['src/core/**/*.ts'],
+      reporter: ['text-summary', 'text'],
+      thresholds: { lines: 90 },
+    },
     projects: [
       {
         test: {

@@ -13,6 +13,11 @@ const manifest = JSON.parse(readFileSync(`${root}/package.json`, 'utf8')) as {
   dependencies: Record<string, string>
 }
 
+function runInNode(script: string): unknown {
+  const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' })
+  return JSON.parse(output) as unknown
+}
+
 function importInNode(specifier: string): string[] {
   const script = `const m = await import(${JSON.stringify(specifier)}); console.log(JSON.stringify(Object.keys(m).sort()))`
   const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' })
@@ -47,8 +52,27 @@ describe('the built package', () => {
   })
 
   it('imports spotwire and spotwire/binance by name from Node', () => {
-    expect(importInNode('spotwire')).toEqual(['hmacSha256Hex'])
+    expect(importInNode('spotwire')).toEqual(expect.arrayContaining(['OrderBook', 'ExchangeBase', 'hmacSha256Hex']))
     expect(importInNode('spotwire/binance')).toContain('signRestQuery')
+  })
+
+  it('exports OrderBook from spotwire with the methods of the public API', () => {
+    const script = `
+      const { OrderBook } = await import('spotwire')
+      const book = new OrderBook()
+      book.applySnapshot([['100.10', '1.5'], ['100.00', '2']], [['100.20', '3'], ['100.30', '4']], 41)
+      book.applyDiffs([['100.10', '0'], ['100.05', '0.25']], [['100.20', '2.5']], 42)
+      console.log(JSON.stringify({ bids: book.bids(20), asks: book.asks(1), bestBid: book.bestBid, bestAsk: book.bestAsk, lastUpdateId: book.lastUpdateId }))`
+    expect(runInNode(script)).toEqual({
+      bids: [
+        { price: 100.05, amount: 0.25, updateId: 42 },
+        { price: 100, amount: 2, updateId: 41 },
+      ],
+      asks: [{ price: 100.2, amount: 2.5, updateId: 42 }],
+      bestBid: { price: 100.05, amount: 0.25, updateId: 42 },
+      bestAsk: { price: 100.2, amount: 2.5, updateId: 42 },
+      lastUpdateId: 42,
+    })
   })
 
   it('imports the reserved spotwire/testing and spotwire/sim subpaths by name from Node', () => {
