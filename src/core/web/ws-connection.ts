@@ -96,6 +96,7 @@ export class WsConnection implements AsyncIterable<unknown> {
   #isOpen = false
   #finished = false
   #lastReceivedAt: number | undefined
+  #receivedCount = 0
   #lastActivityMonotonic: number
   #resolveClosed: (info: WsCloseInfo) => void = () => {}
 
@@ -170,6 +171,7 @@ export class WsConnection implements AsyncIterable<unknown> {
       if (this.#finished) return
       this.#lastReceivedAt = this.#clock.now()
       this.#lastActivityMonotonic = this.#clock.monotonic()
+      this.#receivedCount += 1
       this.#messages.push(parseWsMessage((event as MessageEvent).data))
     })
     socket.addEventListener('close', (event) => {
@@ -194,6 +196,11 @@ export class WsConnection implements AsyncIterable<unknown> {
   /** Wall-clock time of the last message, epoch ms; undefined before the first. */
   get lastReceivedAt(): number | undefined {
     return this.#lastReceivedAt
+  }
+
+  /** Messages received so far: tells "something arrived since" even within one millisecond. */
+  get receivedCount(): number {
+    return this.#receivedCount
   }
 
   /** Monotonic ms since the last message (or since the socket opened, before the first). */

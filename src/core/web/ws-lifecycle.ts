@@ -116,19 +116,21 @@ export class WsLifecycle {
   }
 
   #watch(connection: WsConnection, watch: WsWatchOptions): void {
-    const { clock, report } = this.#options
+    const { report } = this.#options
     const timeoutMs = watch.livenessTimeoutMs
-    let pingedAt: number | undefined
+    // The received count when the ping went out: any message after it answers the ping, even one
+    // that lands within the same millisecond (a clock comparison would miss that one).
+    let receivedAtPing: number | undefined
     const check = (): void => {
       const silentMs = connection.silentForMs()
-      const answeredPing = pingedAt !== undefined && silentMs < clock.monotonic() - pingedAt
+      const answeredPing = receivedAtPing !== undefined && connection.receivedCount > receivedAtPing
       if (silentMs < timeoutMs || answeredPing) {
-        pingedAt = undefined
+        receivedAtPing = undefined
         this.#watchdog = setTimeout(check, Math.max(1, timeoutMs - silentMs))
         return
       }
-      if (watch.ping && pingedAt === undefined) {
-        pingedAt = clock.monotonic()
+      if (watch.ping && receivedAtPing === undefined) {
+        receivedAtPing = connection.receivedCount
         const ping = watch.ping
         Promise.resolve()
           .then(() => ping(connection))

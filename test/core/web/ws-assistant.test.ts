@@ -301,6 +301,20 @@ describe('ws assistant', () => {
       ws.close()
     })
 
+    it('counts a pong that lands within the same millisecond as its ping as an answer', async () => {
+      let answer: (() => void) | undefined
+      const ping = vi.fn(() => answer?.())
+      const { ws, fake, errors } = supervise({ livenessTimeoutMs: 100, pingGraceMs: 50, ping })
+      await startOpen(ws, fake)
+      answer = () => fake.last().say('pong')
+      await vi.advanceTimersByTimeAsync(100)
+      expect(ping).toHaveBeenCalledTimes(1)
+      await vi.advanceTimersByTimeAsync(50)
+      expect(fake.sockets[0]?.closedWith).toBeUndefined()
+      expect(errors).toEqual([])
+      ws.close()
+    })
+
     it('reports a failing ping and still gives up on the silent connection', async () => {
       const { ws, fake, errors } = supervise({
         livenessTimeoutMs: 1_000,
