@@ -304,12 +304,14 @@ describe('ws assistant', () => {
     it('counts a pong that lands within the same millisecond as its ping as an answer', async () => {
       let answer: (() => void) | undefined
       const ping = vi.fn(() => answer?.())
-      const { ws, fake, errors } = supervise({ livenessTimeoutMs: 100, pingGraceMs: 50, ping })
+      // A grace longer than the timeout: at the check the pong is itself older than the timeout,
+      // so only "it arrived after the ping" keeps the connection.
+      const { ws, fake, errors } = supervise({ livenessTimeoutMs: 100, pingGraceMs: 150, ping })
       await startOpen(ws, fake)
       answer = () => fake.last().say('pong')
       await vi.advanceTimersByTimeAsync(100)
       expect(ping).toHaveBeenCalledTimes(1)
-      await vi.advanceTimersByTimeAsync(50)
+      await vi.advanceTimersByTimeAsync(150)
       expect(fake.sockets[0]?.closedWith).toBeUndefined()
       expect(errors).toEqual([])
       ws.close()
