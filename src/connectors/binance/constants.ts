@@ -1,8 +1,9 @@
 // Binance's facts as data (DESIGN.md rule 6): domains and their URLs, REST paths, and (added by the
 // connector's issue) rate limits, order-state and error-code maps. Only two small lookups
 // (`depthLimitId`, `ticker24hrLimitId`) run code; the rest is data.
-import { BINANCE_CLIENT_ORDER_ID_PATTERN } from '../../core/orders/client-order-id.ts'
-import { OrderState } from '../../core/orders/order-state.ts'
+// Type-only imports from the order model: constants are read by the public-data path
+// (watchOrderBook), which must not pull any trading code into a bundle.
+import type { OrderState } from '../../core/orders/order-state.ts'
 import type { RateLimit } from '../../core/throttler-limits.ts'
 
 /** The Binance deployments this connector speaks to. */
@@ -257,22 +258,22 @@ export type BinanceOrderStatus =
  * prevention) end the order without it being filled: FAILED, as in the recipe.
  */
 export const ORDER_STATE = {
-  NEW: OrderState.OPEN,
-  PENDING_NEW: OrderState.PENDING_CREATE,
-  PARTIALLY_FILLED: OrderState.PARTIALLY_FILLED,
-  FILLED: OrderState.FILLED,
-  CANCELED: OrderState.CANCELED,
-  PENDING_CANCEL: OrderState.OPEN,
-  REJECTED: OrderState.FAILED,
-  EXPIRED: OrderState.FAILED,
-  EXPIRED_IN_MATCH: OrderState.FAILED,
+  NEW: 'OPEN',
+  PENDING_NEW: 'PENDING_CREATE',
+  PARTIALLY_FILLED: 'PARTIALLY_FILLED',
+  FILLED: 'FILLED',
+  CANCELED: 'CANCELED',
+  PENDING_CANCEL: 'OPEN',
+  REJECTED: 'FAILED',
+  EXPIRED: 'FAILED',
+  EXPIRED_IN_MATCH: 'FAILED',
 } as const satisfies Readonly<Record<BinanceOrderStatus, OrderState>>
 
 /** Put first in every client order id we generate: says which program placed the order. */
 export const CLIENT_ORDER_ID_PREFIX = 'sw-'
 /** `newClientOrderId` is at most 36 characters of `[a-zA-Z0-9-_]` (rest-api.md, POST /api/v3/order). */
 export const CLIENT_ORDER_ID_MAX_LENGTH = 36
-export const CLIENT_ORDER_ID_PATTERN: RegExp = BINANCE_CLIENT_ORDER_ID_PATTERN
+export const CLIENT_ORDER_ID_PATTERN: RegExp = /^[a-zA-Z0-9-_]{1,36}$/
 
 /** Default `recvWindow` for signed requests, and Binance's maximum (ms). */
 export const DEFAULT_RECV_WINDOW_MS = 5000
