@@ -162,16 +162,19 @@ export class ExchangeRuntime<Event> {
 
   /** Ends every loop, socket, timer and wait, then resolves once all background work has settled. */
   async stop(): Promise<void> {
+    let userStreamStopped: void | Promise<void> = undefined
     if (this.#state !== 'stopped') {
       this.#state = 'stopped'
       const name = this.#hooks.name()
       this.#run?.abort(new ExchangeStoppedError(`${name} was stopped`))
       this.waiters.failAll(new ExchangeStoppedError(`${name} was stopped before it became ready`))
-      this.#userStream?.stop()
+      userStreamStopped = this.#userStream?.stop()
       this.#books?.tracker.stop()
       this.#options.tracker.stop()
       this.#options.ownThrottler?.stop()
     }
+    // The user stream's own clean-up (e.g. closing a listen key) is part of stopping.
+    await Promise.resolve(userStreamStopped).catch((error: unknown) => this.#options.report(error, 'user stream stop'))
     await this.#tasks.settled()
     this.#options.tracker.stop() // ends a fill wait begun while the last tasks settled
   }

@@ -70,7 +70,7 @@ export abstract class UserStreamDataSource<Event> extends EventEmitter<UserStrea
   #run: AbortController | undefined
   #outerSignal: AbortSignal | undefined
   #lastReceivedAt = 0
-  readonly #onOuterAbort = (): void => this.stop()
+  readonly #onOuterAbort = (): void => void this.stop()
 
   constructor(options: UserStreamDataSourceOptions = {}) {
     super()
@@ -160,8 +160,12 @@ export abstract class UserStreamDataSource<Event> extends EventEmitter<UserStrea
     for (const task of this.#keepAlives) this.#startKeepAlive(task, run.signal)
   }
 
-  /** Closes the socket and the keep-alive tasks; events not yet read are dropped. Idempotent. */
-  stop(): void {
+  /**
+   * Closes the socket and the keep-alive tasks; events not yet read are dropped. Idempotent.
+   * A connector may return a promise for clean-up that needs the network (closing a listen key);
+   * the exchange's `stop()` waits for it and never sees it reject.
+   */
+  stop(): void | Promise<void> {
     this.#outerSignal?.removeEventListener('abort', this.#onOuterAbort)
     this.#outerSignal = undefined
     this.#run?.abort()

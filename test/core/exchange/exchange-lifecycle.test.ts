@@ -127,6 +127,31 @@ describe('exchange base: stop', () => {
     expect(exchange.calls).toEqual([])
   })
 
+  it('stop waits for the user stream clean-up and reports its failure instead of rejecting', async () => {
+    const { exchange } = await startedExchange()
+    const errors: unknown[] = []
+    exchange.on('error', (error) => errors.push(error))
+    let finishCleanUp: (() => void) | undefined
+    const stream = exchange.userStreams.at(-1)
+    if (!stream) throw new Error('no user stream was created')
+    stream.cleanUp = () =>
+      new Promise<void>((_resolve, reject) => {
+        finishCleanUp = () => reject(new Error('listen key close failed'))
+      })
+    let stopped = false
+    const stopping = exchange.stop().then(() => {
+      stopped = true
+    })
+    await flush()
+    expect(stopped).toBe(false)
+    finishCleanUp?.()
+    await stopping
+    expect(stopped).toBe(true)
+    expect(errors.map((error) => String((error as Error).message))).toEqual(
+      expect.arrayContaining([expect.stringContaining('listen key close failed')]),
+    )
+  })
+
   it('stop is idempotent', async () => {
     const { exchange } = await startedExchange()
     await exchange.stop()

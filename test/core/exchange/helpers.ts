@@ -163,6 +163,14 @@ export class FakeUserStream extends UserStreamDataSource<FakeUserEvent> {
   forceReconnect(): void {
     this.reconnect()
   }
+
+  /** Network clean-up on stop (a listen-key DELETE, say); none by default. */
+  cleanUp: (() => Promise<void>) | undefined
+
+  override stop(): void | Promise<void> {
+    super.stop()
+    return this.cleanUp?.()
+  }
 }
 
 /** Acknowledges every subscribe. */
