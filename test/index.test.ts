@@ -82,9 +82,11 @@ describe('public exports', () => {
 
   it('spotwire/binance exports exactly these names', () => {
     expect(Object.keys(binance).sort()).toEqual([
+      'createBinanceExchange',
       'restSignaturePayload',
       'signRestQuery',
       'signWsApiParams',
+      'watchOrderBook',
       'wsApiSignaturePayload',
     ])
   })

@@ -111,7 +111,8 @@ export class ListenKey {
 
   /** Unregisters the keys no connection uses any more. */
   forgetRetired(): void {
-    for (const key of this.#retired) forgetSecret(key)
+    // Binance.US may hand out the same key again; a key in use again stays redacted.
+    for (const key of this.#retired) if (key !== this.#current) forgetSecret(key)
     this.#retired.clear()
   }
 
@@ -142,6 +143,7 @@ export class ListenKey {
     const body = await this.#request('POST', undefined, { signal })
     const { listenKey } = parsePayload(ListenKeyResponseSchema, body, `binance POST ${PATHS.userDataStream}`)
     registerSecret(listenKey)
+    this.#retired.delete(listenKey) // issued again: in use, not retired
     if (signal.aborted) {
       // Stopped while the key was being created: nobody will use or close it; it lapses unused.
       this.#retired.add(listenKey)

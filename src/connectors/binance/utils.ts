@@ -45,8 +45,6 @@ export interface BinanceTradingRule extends TradingRule {
   readonly marketMinOrderSize: Big
   readonly marketMaxOrderSize: Big
   readonly marketBaseAmountIncrement: Big
-  readonly applyMinNotionalToMarket: boolean
-  readonly applyMaxNotionalToMarket: boolean
 }
 
 type FilterOf<Type extends string> = Extract<BinanceSymbolFilter, { filterType: Type }>
@@ -102,6 +100,8 @@ export function tradingRuleFromSymbol(symbol: BinanceSymbolInfo): BinanceTrading
     minBaseAmountIncrement: baseIncrement,
     minNotionalSize: minNotional,
     ...(maxNotional === undefined || maxNotional.eq(UNLIMITED) ? {} : { maxNotionalSize: maxNotional }),
+    applyMinNotionalToMarket: notional ? notional.applyMinToMarket ?? true : legacyNotional?.applyToMarket ?? true,
+    applyMaxNotionalToMarket: notional?.applyMaxToMarket ?? false,
     supportsLimitOrders: orderTypes === undefined || orderTypes.includes('LIMIT'),
     supportsMarketOrders: orderTypes === undefined || orderTypes.includes('MARKET'),
   })
@@ -112,8 +112,6 @@ export function tradingRuleFromSymbol(symbol: BinanceSymbolInfo): BinanceTrading
     marketMinOrderSize: maxDecimal(minOrderSize, toDecimal(marketLot?.minQty ?? '0')),
     marketMaxOrderSize: minDecimal(maxOrderSize, upperBound(marketLot?.maxQty)),
     marketBaseAmountIncrement: maxDecimal(baseIncrement, marketStep),
-    applyMinNotionalToMarket: notional ? notional.applyMinToMarket ?? true : legacyNotional?.applyToMarket ?? true,
-    applyMaxNotionalToMarket: notional?.applyMaxToMarket ?? false,
   }
 }
 

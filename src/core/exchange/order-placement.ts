@@ -122,7 +122,9 @@ export function findPreSendProblem(order: InFlightOrder, conditions: PlacementCo
     return failure('tradingRuleViolation', `the price rounds down to 0 on the ${rule.minPriceIncrement.toFixed()} tick of ${pair}`)
   }
   // A MARKET order only needs a reference price when there is a notional bound to check.
-  const hasNotionalBound = rule.minNotionalSize.gt(0) || rule.maxNotionalSize !== undefined
+  const hasNotionalBound =
+    (rule.applyMinNotionalToMarket && rule.minNotionalSize.gt(0)) ||
+    (rule.applyMaxNotionalToMarket && rule.maxNotionalSize !== undefined)
   if (price === undefined && hasNotionalBound) {
     price = conditions.bookPrice()
     if (price === undefined) {

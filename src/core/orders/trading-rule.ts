@@ -24,6 +24,10 @@ export interface TradingRule {
   readonly minNotionalSize: Big
   /** Largest price × amount, in quote; undefined = no maximum. */
   readonly maxNotionalSize: Big | undefined
+  /** Whether MARKET orders are held to `minNotionalSize` (some exchanges exempt them). */
+  readonly applyMinNotionalToMarket: boolean
+  /** Whether MARKET orders are held to `maxNotionalSize`. */
+  readonly applyMaxNotionalToMarket: boolean
   readonly supportsLimitOrders: boolean
   readonly supportsMarketOrders: boolean
   /** The token a buy locks; the quote unless the exchange says otherwise. */
@@ -41,6 +45,10 @@ export interface TradingRuleInput {
   readonly minQuoteAmountIncrement?: DecimalInput
   readonly minNotionalSize?: DecimalInput
   readonly maxNotionalSize?: DecimalInput
+  /** Default true. */
+  readonly applyMinNotionalToMarket?: boolean
+  /** Default true. */
+  readonly applyMaxNotionalToMarket?: boolean
   readonly supportsLimitOrders?: boolean
   readonly supportsMarketOrders?: boolean
   readonly buyOrderCollateralToken?: string
@@ -66,6 +74,8 @@ export function createTradingRule(input: TradingRuleInput): TradingRule {
     minQuoteAmountIncrement: decimal(input.minQuoteAmountIncrement, ZERO, 'minQuoteAmountIncrement'),
     minNotionalSize: decimal(input.minNotionalSize, ZERO, 'minNotionalSize'),
     maxNotionalSize: input.maxNotionalSize === undefined ? undefined : toDecimal(input.maxNotionalSize, 'maxNotionalSize'),
+    applyMinNotionalToMarket: input.applyMinNotionalToMarket ?? true,
+    applyMaxNotionalToMarket: input.applyMaxNotionalToMarket ?? true,
     supportsLimitOrders: input.supportsLimitOrders ?? true,
     supportsMarketOrders: input.supportsMarketOrders ?? true,
     buyOrderCollateralToken: input.buyOrderCollateralToken ?? quoteAsset,
@@ -151,10 +161,11 @@ export function findTradingRuleViolation(rule: TradingRule, order: OrderCandidat
   }
   if (order.price === undefined) return undefined
   const notional = order.price.times(order.amount)
-  if (notional.lt(rule.minNotionalSize)) {
+  const isMarket = order.orderType === 'MARKET'
+  if ((!isMarket || rule.applyMinNotionalToMarket) && notional.lt(rule.minNotionalSize)) {
     return `notional ${notional.toFixed()} is below the minimum notional ${rule.minNotionalSize.toFixed()} for ${pair}`
   }
-  if (rule.maxNotionalSize !== undefined && notional.gt(rule.maxNotionalSize)) {
+  if ((!isMarket || rule.applyMaxNotionalToMarket) && rule.maxNotionalSize !== undefined && notional.gt(rule.maxNotionalSize)) {
     return `notional ${notional.toFixed()} is above the maximum notional ${rule.maxNotionalSize.toFixed()} for ${pair}`
   }
   return undefined

@@ -106,6 +106,21 @@ describe('trading rule violations', () => {
     expect(check('LIMIT', '8000', '30000')).toMatch(/above the maximum notional 9000000/)
   })
 
+  it('holds MARKET orders to the notional bounds only where the rule applies them to market orders', () => {
+    const bounds = { tradingPair: 'BTC-USDT', minNotionalSize: '5', maxNotionalSize: '10000' } as const
+    const exempt = createTradingRule({ ...bounds, applyMinNotionalToMarket: false, applyMaxNotionalToMarket: false })
+    const market = (amount: string) => ({ orderType: 'MARKET' as const, amount: toDecimal(amount), price: toDecimal('30000') })
+    const limit = (amount: string) => ({ orderType: 'LIMIT' as const, amount: toDecimal(amount), price: toDecimal('30000') })
+    expect(findTradingRuleViolation(exempt, market('0.5'))).toBeUndefined()
+    expect(findTradingRuleViolation(exempt, market('0.0001'))).toBeUndefined()
+    expect(findTradingRuleViolation(exempt, limit('0.5'))).toMatch(/above the maximum notional 10000/)
+    expect(findTradingRuleViolation(exempt, limit('0.0001'))).toMatch(/below the minimum notional 5/)
+    const applied = createTradingRule(bounds)
+    expect(applied.applyMinNotionalToMarket).toBe(true)
+    expect(applied.applyMaxNotionalToMarket).toBe(true)
+    expect(findTradingRuleViolation(applied, market('0.5'))).toMatch(/above the maximum notional 10000/)
+  })
+
   it('refuses order types the pair does not support', () => {
     const limitOnly = createTradingRule({ tradingPair: 'X-Y', supportsMarketOrders: false })
     const marketOnly = createTradingRule({ tradingPair: 'X-Y', supportsLimitOrders: false })
