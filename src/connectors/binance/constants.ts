@@ -203,6 +203,30 @@ export const RATE_LIMITS = [
 ] as const satisfies readonly RateLimit[]
 
 /**
+ * Binance.US publishes lower IP limits than binance.com (REQUEST_WEIGHT 1200 per minute,
+ * RAW_REQUESTS 6100 per 5 minutes in its exchangeInfo); the order pools are the same. Endpoint
+ * weights are shared. Erring low is safe: usage headers correct the counts either way.
+ */
+const BINANCE_US_POOLS: Readonly<Record<string, number>> = {
+  [POOL_IDS.requestWeight]: 1200,
+  [POOL_IDS.rawRequests]: 6100,
+}
+
+/**
+ * The rate limits of one domain: binance.com's, with Binance.US's lower IP pools.
+ *
+ * @example
+ * new Throttler(rateLimitsFor('us')) // REQUEST_WEIGHT 1200/min
+ */
+export function rateLimitsFor(domain: BinanceDomain): readonly RateLimit[] {
+  if (domain !== 'us') return RATE_LIMITS
+  return RATE_LIMITS.map((limit) => {
+    const lower = BINANCE_US_POOLS[limit.id]
+    return lower === undefined ? limit : { ...limit, limit: lower }
+  })
+}
+
+/**
  * The limit id for a depth snapshot of `limit` levels per side (weight 5, 25, 50 or 250).
  *
  * @example

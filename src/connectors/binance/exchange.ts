@@ -22,7 +22,7 @@ import {
   CLIENT_ORDER_ID_PREFIX,
   LIMIT_IDS,
   PATHS,
-  RATE_LIMITS,
+  rateLimitsFor,
   USER_STREAM_MODE,
 } from './constants.ts'
 import { fetchAccountBalances, fetchTickerPrices, ping } from './exchange-market.ts'
@@ -76,7 +76,7 @@ export class BinanceExchange extends ExchangeBase<BinanceUserStreamEvent> {
     super({
       tradingPairs: options.tradingPairs,
       tradingRequired: checked.tradingRequired,
-      rateLimits: RATE_LIMITS,
+      rateLimits: rateLimitsFor(checked.domain),
       ...(options.throttler === undefined ? {} : { throttler: options.throttler }),
       ...(options.rateLimitSharePercent === undefined ? {} : { rateLimitSharePercent: options.rateLimitSharePercent }),
       ...(options.intervals === undefined ? {} : { intervals: options.intervals }),

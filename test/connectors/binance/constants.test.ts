@@ -12,6 +12,7 @@ import {
   PATHS,
   POOL_IDS,
   RATE_LIMITS,
+  rateLimitsFor,
   ticker24hrLimitId,
   USAGE_HEADER_POOLS,
   USER_STREAM_MODE,
@@ -34,6 +35,17 @@ function poolWeight(throttler: Throttler, limitId: string, poolId: string): numb
 }
 
 describe('binance constants: rate limits', () => {
+  it('each domain has its own limits: Binance.US has lower IP pools, the order pools are shared', () => {
+    const limitOf = (domain: 'com' | 'us' | 'testnet', id: string) => new Map(rateLimitsFor(domain).map((limit) => [limit.id, limit.limit])).get(id)
+    expect(limitOf('com', POOL_IDS.requestWeight)).toBe(6000)
+    expect(limitOf('testnet', POOL_IDS.requestWeight)).toBe(6000)
+    expect(limitOf('us', POOL_IDS.requestWeight)).toBe(1200)
+    expect(limitOf('us', POOL_IDS.rawRequests)).toBe(6100)
+    expect(limitOf('us', POOL_IDS.orders10s)).toBe(limitOf('com', POOL_IDS.orders10s))
+    expect(rateLimitsFor('us')).toHaveLength(RATE_LIMITS.length)
+    expect(() => new Throttler(rateLimitsFor('us')).stop()).not.toThrow()
+  })
+
   it('rate limits are well-formed for the core Throttler', () => {
     expect(() => new Throttler(RATE_LIMITS).stop()).not.toThrow()
     withThrottler((throttler) => {
