@@ -106,10 +106,31 @@ function register(name: string, body: () => unknown, ignore: boolean): void {
   })
 }
 
-type TestFunction = ((name: string, body: () => unknown) => void) & { skip: (name: string, body: () => unknown) => void }
+type TestFunction = ((name: string, body: () => unknown) => void) & {
+  skip: (name: string, body: () => unknown) => void
+  each: (cases: readonly unknown[]) => (name: string, body: (...args: never[]) => unknown) => void
+}
+
+/** vitest's `%s`-style title: each placeholder takes the next argument. */
+function formatTitle(name: string, args: readonly unknown[]): string {
+  let next = 0
+  return name.replace(/%[sdifjo%]/g, (placeholder) => {
+    if (placeholder === '%%') return '%'
+    const value = args[next++]
+    return typeof value === 'string' ? value : JSON.stringify(value) ?? String(value)
+  })
+}
 
 export const it: TestFunction = Object.assign((name: string, body: () => unknown) => register(name, body, false), {
   skip: (name: string, body: () => unknown) => register(name, body, true),
+  each:
+    (cases: readonly unknown[]) =>
+    (name: string, body: (...args: never[]) => unknown): void => {
+      for (const testCase of cases) {
+        const args = Array.isArray(testCase) ? testCase : [testCase]
+        register(formatTitle(name, args), () => (body as (...values: unknown[]) => unknown)(...args), false)
+      }
+    },
 })
 export const test = it
 
@@ -139,6 +160,7 @@ interface FakeVi {
   runOnlyPendingTimersAsync(): Promise<FakeVi>
   runAllTimersAsync(): Promise<FakeVi>
   getTimerCount(): number
+  waitFor<Result>(check: () => Result | Promise<Result>, options?: { timeout?: number; interval?: number }): Promise<Result>
 }
 
 export const vi: FakeVi = {
@@ -179,5 +201,16 @@ export const vi: FakeVi = {
   },
   getTimerCount(): number {
     return installedClock().countTimers()
+  },
+  async waitFor<Result>(check: () => Result | Promise<Result>, options: { timeout?: number; interval?: number } = {}): Promise<Result> {
+    const deadline = Date.now() + (options.timeout ?? 1_000)
+    for (;;) {
+      try {
+        return await check()
+      } catch (error) {
+        if (Date.now() >= deadline) throw error
+        await new Promise((resolve) => setTimeout(resolve, options.interval ?? 50))
+      }
+    }
   },
 }
