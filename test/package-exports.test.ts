@@ -75,8 +75,15 @@ describe('the built package', () => {
     })
   })
 
-  it('imports the reserved spotwire/testing and spotwire/sim subpaths by name from Node', () => {
-    expect(importInNode('spotwire/testing')).toEqual([])
+  it('imports the conformance kit from spotwire/testing without vitest, and the reserved spotwire/sim', () => {
+    expect(importInNode('spotwire/testing')).toEqual([
+      'EXCHANGE_CONFORMANCE_BEHAVIOURS',
+      'MockFetch',
+      'MockWebSocket',
+      'MockWebSocketServer',
+      'describeExchangeConformance',
+      'queryParam',
+    ])
     expect(importInNode('spotwire/sim')).toEqual([])
   })
 })
