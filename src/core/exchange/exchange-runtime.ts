@@ -303,6 +303,8 @@ export class ExchangeRuntime<Event> {
     this.#userStream = stream
     stream.on('error', (error) => this.#options.report(error))
     stream.on('received', () => this.waiters.notify())
+    // A subscription that succeeds makes its handshake reply count (see lastReceivedAt).
+    stream.on('connected', () => this.waiters.notify())
     stream.on('connected', () => this.waiters.notify())
     stream.start(signal)
     const handle = (event: Event): void | Promise<void> => this.#hooks.handleUserStreamEvent(event)

@@ -70,6 +70,7 @@ export abstract class UserStreamDataSource<Event> extends EventEmitter<UserStrea
   #run: AbortController | undefined
   #outerSignal: AbortSignal | undefined
   #lastReceivedAt = 0
+  #authenticatedOnce = false
   readonly #onOuterAbort = (): void => void this.stop()
 
   constructor(options: UserStreamDataSourceOptions = {}) {
@@ -112,9 +113,14 @@ export abstract class UserStreamDataSource<Event> extends EventEmitter<UserStrea
     this.#socket?.reconnect()
   }
 
-  /** Epoch ms of the last message received (handshake replies included); 0 before the first. */
+  /**
+   * Epoch ms of the last message received; 0 before the first. Socket traffic (handshake replies,
+   * pongs) counts only once a subscription has succeeded: the answer to a refused login is not a
+   * working user stream, and the exchange's `userStreamInitialized` reads this.
+   */
   get lastReceivedAt(): number {
-    return Math.max(this.#lastReceivedAt, this.#socket?.health().lastMessageAt ?? 0)
+    const socketTraffic = this.#authenticatedOnce ? (this.#socket?.health().lastMessageAt ?? 0) : 0
+    return Math.max(this.#lastReceivedAt, socketTraffic)
   }
 
   /** True while a connection is open and authenticated. */
@@ -147,6 +153,7 @@ export abstract class UserStreamDataSource<Event> extends EventEmitter<UserStrea
       url: () => this.streamUrl(),
       onOpen: async (connection) => {
         await this.authenticate(connection, run.signal)
+        this.#authenticatedOnce = true
         this.emit('connected', this.clock.now())
       },
       onError: (error) => this.#report(error),

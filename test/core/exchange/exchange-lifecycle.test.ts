@@ -64,6 +64,25 @@ describe('exchange base: construction and start', () => {
     await exchange.stop()
   })
 
+  it('a refused subscription does not count as an initialized user stream', async () => {
+    const exchange = new FakeExchange()
+    exchange.server = fakeSocketServer((socket, data) => {
+      if ((data as { op?: string }).op === 'subscribe') queueMicrotask(() => socket.say({ type: 'refused' }))
+    })
+    let resolved = false
+    const started = exchange.start().then(
+      () => (resolved = true),
+      () => undefined,
+    )
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(exchange.server.sockets.length).toBeGreaterThan(0)
+    expect(exchange.statusDict.userStreamInitialized).toBe(false)
+    expect(exchange.ready).toBe(false)
+    expect(resolved).toBe(false)
+    await exchange.stop()
+    await started
+  })
+
   it('public-only mode: start skips every trading part and trading flags are true', async () => {
     const exchange = new FakeExchange({ tradingRequired: false })
     const started = exchange.start()
