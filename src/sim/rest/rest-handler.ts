@@ -1,0 +1,109 @@
+// The simulator's REST API as one fetch handler (Request → Response, Web APIs only) so the same
+// code serves Node, the Vite dev server and workerd. Each request: CORS preflight or route lookup,
+// request weight charged to the caller's IP, SIGNED checks where the route needs them, then the
+// route's answer as JSON, with the rate-limit headers on every response.
+import { SeededRandom, type SimulatedExchange } from '../engine/index.ts'
+import { MARKET_ROUTES } from './market-routes.ts'
+import { type RateLimitOptions, RateLimiter } from './rate-limits.ts'
+import { RequestParams } from './request-params.ts'
+import { REST_ERRORS, RestFailure } from './rest-errors.ts'
+import type { Route } from './route-context.ts'
+import { type SimulatorCredentials, verifySignedRequest } from './signed-request.ts'
+import { TRADING_ROUTES } from './trading-routes.ts'
+
+export interface SimulatorRestHandlerOptions {
+  readonly exchange: SimulatedExchange
+  readonly credentials: SimulatorCredentials
+  /** The server clock in epoch milliseconds; inject the exchange's clock in tests. */
+  readonly now?: () => number
+  readonly limits?: RateLimitOptions
+  /** Seeds the client order ids generated for cancels that name none. */
+  readonly seed?: number
+}
+
+export type SimulatorRestHandler = (request: Request) => Promise<Response>
+
+const ROUTES: readonly Route[] = [...MARKET_ROUTES, ...TRADING_ROUTES]
+const CORS_HEADERS: Readonly<Record<string, string>> = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE, OPTIONS',
+  'Access-Control-Allow-Headers': 'X-MBX-APIKEY, Content-Type',
+  'Access-Control-Expose-Headers': 'X-MBX-USED-WEIGHT-1M, X-MBX-ORDER-COUNT-10S, X-MBX-ORDER-COUNT-1D, Retry-After',
+  'Access-Control-Max-Age': '86400',
+}
+/** Weight charged when a request's own weight cannot be worked out (its parameters are invalid). */
+const FALLBACK_WEIGHT = 1
+
+/**
+ * @example
+ * const exchange = createSimulatedExchange({ seed: 1 })
+ * const handle = createSimulatorRestHandler({ exchange, credentials: { apiKey, apiSecret } })
+ * const response = await handle(new Request('http://127.0.0.1/api/v3/time'))
+ */
+export function createSimulatorRestHandler(options: SimulatorRestHandlerOptions): SimulatorRestHandler {
+  const limiter = new RateLimiter(options.limits)
+  const clock = options.now ?? (() => Date.now())
+  const idRandom = new SeededRandom(options.seed ?? 0x0c4ce1)
+  const { exchange, credentials } = options
+
+  return async (request) => {
+    if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: CORS_HEADERS })
+    const now = clock()
+    const ip = callerAddress(request)
+    const url = new URL(request.url)
+    const route = ROUTES.find((candidate) => candidate.path === url.pathname && candidate.method === request.method)
+    const extraHeaders: Record<string, string> = {}
+    let status = 200
+    let body: unknown
+    try {
+      if (!route) throw new RestFailure(REST_ERRORS.unknown, 404)
+      const params = await readParams(request, url, () => limiter.chargeWeight(ip, FALLBACK_WEIGHT, now))
+      limiter.chargeWeight(ip, weightOf(route, params), now)
+      if (route.signed) verifySignedRequest(request, params, credentials, now)
+      body = route.handle({ params, exchange, limiter, now, idRandom })
+    } catch (error) {
+      const failure = asFailure(error)
+      status = failure.status
+      body = failure.error
+      Object.assign(extraHeaders, failure.headers)
+    }
+    const headers = {
+      ...CORS_HEADERS,
+      'Content-Type': 'application/json;charset=UTF-8',
+      'X-MBX-USED-WEIGHT-1M': String(limiter.usedWeight(ip, now)),
+      ...limiter.orderCountHeaders(exchange.testAccountId, now),
+      ...extraHeaders,
+    }
+    return new Response(JSON.stringify(body), { status, headers })
+  }
+}
+
+/** Malformed parameters still cost a request weight, charged before the -11xx answer goes out. */
+async function readParams(request: Request, url: URL, chargeFallback: () => void): Promise<RequestParams> {
+  try {
+    return await RequestParams.read(request, url)
+  } catch (error) {
+    chargeFallback()
+    throw error
+  }
+}
+
+function weightOf(route: Route, params: RequestParams): number {
+  try {
+    return route.weight(params)
+  } catch {
+    return FALLBACK_WEIGHT
+  }
+}
+
+function asFailure(error: unknown): RestFailure {
+  if (error instanceof RestFailure) return error
+  // A bug in the simulator must still answer like Binance: 5xx means "status unknown" to clients.
+  return new RestFailure(REST_ERRORS.unknown, 500)
+}
+
+/** The caller's IP as a proxy or the Workers runtime reports it; everything local shares one budget. */
+function callerAddress(request: Request): string {
+  const forwarded = request.headers.get('cf-connecting-ip') ?? request.headers.get('x-forwarded-for')?.split(',')[0]?.trim()
+  return forwarded !== undefined && forwarded !== null && forwarded !== '' ? forwarded : 'local'
+}
