@@ -7,6 +7,7 @@ import { hmac } from '@noble/hashes/hmac.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js'
 import { REST_ERRORS, RestFailure, illegalCharacters, invalidParameter, mandatoryParameter } from './rest-errors.ts'
+import type { ParamReader } from './param-reader.ts'
 import type { RawParameterText, RequestParams } from './request-params.ts'
 
 export interface SimulatorCredentials {
@@ -48,7 +49,8 @@ function withoutSignature(text: string): string {
   return text.replace(SIGNATURE_PAIR, '').replace(/^&/, '')
 }
 
-function checkTiming(params: RequestParams, serverTime: number): void {
+/** Binance's timing security (-1021), shared by the REST and WS API doors. */
+export function checkTiming(params: ParamReader, serverTime: number): void {
   const timestampText = params.optionalString('timestamp')
   if (timestampText === undefined) throw new RestFailure(mandatoryParameter('timestamp'))
   if (!/^[0-9]{1,20}$/.test(timestampText)) throw new RestFailure(illegalCharacters('timestamp', '^[0-9]{1,20}$'))
@@ -70,7 +72,7 @@ function checkTiming(params: RequestParams, serverTime: number): void {
 }
 
 /** Compares without an early exit so response times do not reveal how much of a guess was right. */
-function constantTimeEquals(a: string, b: string): boolean {
+export function constantTimeEquals(a: string, b: string): boolean {
   if (a.length !== b.length) return false
   let difference = 0
   for (let index = 0; index < a.length; index += 1) difference |= a.charCodeAt(index) ^ b.charCodeAt(index)
