@@ -1,61 +1,29 @@
 // SIGNED account and order routes. They act for the simulator's one funded test account, which the
 // configured API key stands for; engine rejections go out with their documented code and message.
 import type { EngineRejection, OrderReference, OrderState } from '../engine/index.ts'
-import { REST_ERRORS, RestFailure } from './rest-errors.ts'
+import { RestFailure } from './rest-errors.ts'
 import type { RequestParams } from './request-params.ts'
-import { type OrderResponseType, accountTrade, canceledOrder, decimalString, newOrderResponse, queriedOrder } from './responses.ts'
+import { readNewOrder, orderReference as orderReferenceOf, requireKnownSymbol as requireKnownSymbolOf } from './order-requests.ts'
+import { accountTrade, canceledOrder, decimalString, newOrderResponse, queriedOrder } from './responses.ts'
 import { type Route, type RouteContext, fixedWeight } from './route-context.ts'
-
-const SIDES = ['BUY', 'SELL'] as const
-const ORDER_TYPES = ['LIMIT', 'LIMIT_MAKER', 'MARKET'] as const
-const TIMES_IN_FORCE = ['GTC', 'IOC', 'FOK'] as const
-const RESPONSE_TYPES = ['ACK', 'RESULT', 'FULL'] as const
 
 function rejected(rejection: EngineRejection): never {
   throw new RestFailure(rejection)
 }
 
 function requireKnownSymbol(context: RouteContext): string {
-  const symbol = context.params.requiredSymbol()
-  if (!context.exchange.engine.marketConfigs().some((market) => market.symbol === symbol)) throw new RestFailure(REST_ERRORS.invalidSymbol)
-  return symbol
+  return requireKnownSymbolOf(context.params, context.exchange)
 }
 
-/** `orderId` or `origClientOrderId`, as GET and DELETE /api/v3/order take them. */
 function orderReference(context: RouteContext): OrderReference {
-  const symbol = requireKnownSymbol(context)
-  const orderId = context.params.optionalInteger('orderId')
-  const clientOrderId = context.params.optionalString('origClientOrderId')
-  const accountId = context.exchange.testAccountId
-  if (orderId !== undefined) return { accountId, symbol, orderId }
-  if (clientOrderId !== undefined) return { accountId, symbol, clientOrderId }
-  throw new RestFailure({ code: -1102, msg: "Param 'origClientOrderId' or 'orderId' must be sent, but both were empty/null!" })
+  return orderReferenceOf(context.params, context.exchange)
 }
 
 function placeOrder(context: RouteContext): object {
   const { params, exchange, limiter, now } = context
-  const symbol = params.requiredSymbol()
-  const side = params.requiredEnum('side', SIDES, REST_ERRORS.invalidSide)
-  const type = params.requiredEnum('type', ORDER_TYPES, REST_ERRORS.invalidOrderType)
-  const timeInForce = params.optionalEnum('timeInForce', TIMES_IN_FORCE, REST_ERRORS.invalidTimeInForce)
-  const responseType: OrderResponseType = params.optionalEnum('newOrderRespType', RESPONSE_TYPES) ?? (type === 'LIMIT_MAKER' ? 'ACK' : 'FULL')
-  const price = params.optionalDecimal('price')
-  const quantity = params.optionalDecimal('quantity')
-  const quoteOrderQty = params.optionalDecimal('quoteOrderQty')
-  const clientOrderId = params.optionalClientOrderId('newClientOrderId')
+  const { request, responseType } = readNewOrder(params, exchange.testAccountId)
   limiter.checkOrderAllowed(exchange.testAccountId, now)
-
-  const result = exchange.engine.placeOrder({
-    accountId: exchange.testAccountId,
-    symbol,
-    side,
-    type,
-    ...(timeInForce !== undefined ? { timeInForce } : {}),
-    ...(price !== undefined ? { price } : {}),
-    ...(quantity !== undefined ? { quantity } : {}),
-    ...(quoteOrderQty !== undefined ? { quoteOrderQty } : {}),
-    ...(clientOrderId !== undefined ? { clientOrderId } : {}),
-  })
+  const result = exchange.engine.placeOrder(request)
   if (!result.ok) rejected(result.rejection)
   limiter.countOrder(exchange.testAccountId, now)
   return newOrderResponse(result.order, result.fills, responseType)

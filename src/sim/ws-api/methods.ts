@@ -2,8 +2,9 @@
 // whether it is SIGNED or places an order. Results reuse the REST layer's response shapes, which the
 // WS API documents as identical (ws-api/order.place_*.json against rest/*.json).
 import type { OrderReference, SeededRandom, SimulatedExchange } from '../engine/index.ts'
-import { REST_ERRORS, RestFailure } from '../rest/rest-errors.ts'
-import { type OrderResponseType, canceledOrder, levels, newOrderResponse, queriedOrder } from '../rest/responses.ts'
+import { RestFailure } from '../rest/rest-errors.ts'
+import { readNewOrder, orderReference as orderReferenceOf, requireKnownSymbol as requireKnownSymbolOf } from '../rest/order-requests.ts'
+import { canceledOrder, levels, newOrderResponse, queriedOrder } from '../rest/responses.ts'
 import type { WsApiParams } from './ws-params.ts'
 
 /** What one connection offers its methods for the user data stream. */
@@ -30,53 +31,20 @@ export interface WsApiMethod {
   handle(context: WsApiMethodContext): unknown
 }
 
-const SIDES = ['BUY', 'SELL'] as const
-const ORDER_TYPES = ['LIMIT', 'LIMIT_MAKER', 'MARKET'] as const
-const TIMES_IN_FORCE = ['GTC', 'IOC', 'FOK'] as const
-const RESPONSE_TYPES = ['ACK', 'RESULT', 'FULL'] as const
-
 const fixedWeight = (weight: number) => () => weight
 
 function requireKnownSymbol(context: WsApiMethodContext): string {
-  const symbol = context.params.requiredSymbol()
-  if (!context.exchange.engine.marketConfigs().some((market) => market.symbol === symbol)) throw new RestFailure(REST_ERRORS.invalidSymbol)
-  return symbol
+  return requireKnownSymbolOf(context.params, context.exchange)
 }
 
-/** `orderId` or `origClientOrderId`, as order.status and order.cancel take them. */
 function orderReference(context: WsApiMethodContext): OrderReference {
-  const symbol = requireKnownSymbol(context)
-  const orderId = context.params.optionalInteger('orderId')
-  const clientOrderId = context.params.optionalString('origClientOrderId')
-  const accountId = context.exchange.testAccountId
-  if (orderId !== undefined) return { accountId, symbol, orderId }
-  if (clientOrderId !== undefined) return { accountId, symbol, clientOrderId }
-  throw new RestFailure({ code: -1102, msg: "Param 'origClientOrderId' or 'orderId' must be sent, but both were empty/null!" })
+  return orderReferenceOf(context.params, context.exchange)
 }
 
 function placeOrder(context: WsApiMethodContext): object {
   const { params, exchange } = context
-  const symbol = params.requiredSymbol()
-  const side = params.requiredEnum('side', SIDES, REST_ERRORS.invalidSide)
-  const type = params.requiredEnum('type', ORDER_TYPES, REST_ERRORS.invalidOrderType)
-  const timeInForce = params.optionalEnum('timeInForce', TIMES_IN_FORCE, REST_ERRORS.invalidTimeInForce)
-  // Binance defaults LIMIT and MARKET to FULL and every other type to ACK.
-  const responseType: OrderResponseType = params.optionalEnum('newOrderRespType', RESPONSE_TYPES) ?? (type === 'LIMIT_MAKER' ? 'ACK' : 'FULL')
-  const price = params.optionalDecimal('price')
-  const quantity = params.optionalDecimal('quantity')
-  const quoteOrderQty = params.optionalDecimal('quoteOrderQty')
-  const clientOrderId = params.optionalClientOrderId('newClientOrderId')
-  const result = exchange.engine.placeOrder({
-    accountId: exchange.testAccountId,
-    symbol,
-    side,
-    type,
-    ...(timeInForce !== undefined ? { timeInForce } : {}),
-    ...(price !== undefined ? { price } : {}),
-    ...(quantity !== undefined ? { quantity } : {}),
-    ...(quoteOrderQty !== undefined ? { quoteOrderQty } : {}),
-    ...(clientOrderId !== undefined ? { clientOrderId } : {}),
-  })
+  const { request, responseType } = readNewOrder(params, exchange.testAccountId)
+  const result = exchange.engine.placeOrder(request)
   if (!result.ok) throw new RestFailure(result.rejection)
   return newOrderResponse(result.order, result.fills, responseType)
 }
