@@ -1,7 +1,7 @@
 // One order we placed, from before its request leaves (PENDING_CREATE) to its final state. It keeps
 // the exchange's news in order: state only moves forward (see `isOrderStateTransitionAllowed`), fills
 // are counted once per trade id, and waiting for the exchange id or the last fill always ends.
-import { type Big, type DecimalInput, toDecimal, ZERO } from '../decimal.ts'
+import { type Big, toDecimal, ZERO } from '../decimal.ts'
 import { InvalidInputError } from '../errors.ts'
 import type { ConversionRates } from './fees.ts'
 import { Latch } from './latch.ts'
