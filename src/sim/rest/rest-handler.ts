@@ -24,7 +24,8 @@ export interface SimulatorRestHandlerOptions {
 export type SimulatorRestHandler = (request: Request) => Promise<Response>
 
 const ROUTES: readonly Route[] = [...MARKET_ROUTES, ...TRADING_ROUTES]
-const CORS_HEADERS: Readonly<Record<string, string>> = {
+/** Lets a page on another origin (the playground, a dashboard) call the simulator. */
+export const CORS_HEADERS: Readonly<Record<string, string>> = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE, OPTIONS',
   'Access-Control-Allow-Headers': 'X-MBX-APIKEY, Content-Type',
