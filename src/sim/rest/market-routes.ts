@@ -109,10 +109,10 @@ function dailyTicker(context: RouteContext, market: MarketConfig): object {
 }
 
 export const MARKET_ROUTES: readonly Route[] = [
-  { method: 'GET', path: '/api/v3/ping', signed: false, weight: fixedWeight(1), handle: () => ({}) },
-  { method: 'GET', path: '/api/v3/time', signed: false, weight: fixedWeight(1), handle: (context) => ({ serverTime: context.now }) },
+  { method: 'GET', path: '/api/v3/ping', auth: 'none', weight: fixedWeight(1), handle: () => ({}) },
+  { method: 'GET', path: '/api/v3/time', auth: 'none', weight: fixedWeight(1), handle: (context) => ({ serverTime: context.now }) },
   {
-    method: 'GET', path: '/api/v3/exchangeInfo', signed: false, weight: fixedWeight(20),
+    method: 'GET', path: '/api/v3/exchangeInfo', auth: 'none', weight: fixedWeight(20),
     handle: (context) => ({
       timezone: 'UTC',
       serverTime: context.now,
@@ -122,7 +122,7 @@ export const MARKET_ROUTES: readonly Route[] = [
     }),
   },
   {
-    method: 'GET', path: '/api/v3/depth', signed: false, weight: depthWeight,
+    method: 'GET', path: '/api/v3/depth', auth: 'none', weight: depthWeight,
     handle: (context) => {
       const market = requireMarket(context, context.params.requiredSymbol())
       const book = context.exchange.engine.book(market.symbol, context.params.limit('limit', 100, 5000))
@@ -130,7 +130,7 @@ export const MARKET_ROUTES: readonly Route[] = [
     },
   },
   {
-    method: 'GET', path: '/api/v3/trades', signed: false, weight: fixedWeight(25),
+    method: 'GET', path: '/api/v3/trades', auth: 'none', weight: fixedWeight(25),
     handle: (context) => {
       const market = requireMarket(context, context.params.requiredSymbol())
       const limit = context.params.limit('limit', 500, 1000)
@@ -138,15 +138,15 @@ export const MARKET_ROUTES: readonly Route[] = [
     },
   },
   {
-    method: 'GET', path: '/api/v3/ticker/price', signed: false, weight: tickerWeight,
+    method: 'GET', path: '/api/v3/ticker/price', auth: 'none', weight: tickerWeight,
     handle: (context) => perSymbol(context, (market) => ({ symbol: market.symbol, price: decimalString(lastPrice(context, market)) })),
   },
   {
-    method: 'GET', path: '/api/v3/ticker/bookTicker', signed: false, weight: tickerWeight,
+    method: 'GET', path: '/api/v3/ticker/bookTicker', auth: 'none', weight: tickerWeight,
     handle: (context) => perSymbol(context, (market) => bookTicker(context, market)),
   },
   {
-    method: 'GET', path: '/api/v3/ticker/24hr', signed: false, weight: dailyTickerWeight,
+    method: 'GET', path: '/api/v3/ticker/24hr', auth: 'none', weight: dailyTickerWeight,
     handle: (context) => perSymbol(context, (market) => dailyTicker(context, market)),
   },
 ]

@@ -31,6 +31,7 @@ export const REST_ERRORS = {
   invalidOrderType: { code: -1116, msg: 'Invalid orderType.' },
   invalidTimeInForce: { code: -1115, msg: 'Invalid timeInForce.' },
   duplicateParameter: { code: -1101, msg: 'Duplicate values for a parameter detected.' },
+  unknownListenKey: { code: -1125, msg: 'This listenKey does not exist.' },
 } as const satisfies Record<string, BinanceError>
 
 export function mandatoryParameter(name: string): BinanceError {

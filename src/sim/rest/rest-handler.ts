@@ -1,15 +1,17 @@
 // The simulator's REST API as one fetch handler (Request → Response, Web APIs only) so the same
 // code serves Node, the Vite dev server and workerd. Each request: CORS preflight or route lookup,
-// request weight charged to the caller's IP, SIGNED checks where the route needs them, then the
-// route's answer as JSON, with the rate-limit headers on every response.
+// request weight charged to the caller's IP, API-key or SIGNED checks where the route needs them,
+// then the route's answer as JSON, with the rate-limit headers on every response.
 import { SeededRandom, type SimulatedExchange } from '../engine/index.ts'
+import type { ListenKeyRegistry } from '../listen-keys/listen-key-registry.ts'
 import { MARKET_ROUTES } from './market-routes.ts'
 import { type RateLimitOptions, RateLimiter } from './rate-limits.ts'
 import { RequestParams } from './request-params.ts'
 import { REST_ERRORS, RestFailure } from './rest-errors.ts'
 import type { Route } from './route-context.ts'
-import { type SimulatorCredentials, verifySignedRequest } from './signed-request.ts'
+import { type SimulatorCredentials, verifyApiKey, verifySignedRequest } from './signed-request.ts'
 import { TRADING_ROUTES } from './trading-routes.ts'
+import { userStreamRoutes } from './user-stream-routes.ts'
 
 export interface SimulatorRestHandlerOptions {
   readonly exchange: SimulatedExchange
@@ -19,6 +21,11 @@ export interface SimulatorRestHandlerOptions {
   readonly limits?: RateLimitOptions
   /** Seeds the client order ids generated for cancels that name none. */
   readonly seed?: number
+  /**
+   * Serves the retired listen-key endpoints (POST/PUT/DELETE /api/v3/userDataStream) on this
+   * registry; without it those paths are unknown, as on Binance since 2026-02-20.
+   */
+  readonly listenKeys?: ListenKeyRegistry
 }
 
 export type SimulatorRestHandler = (request: Request) => Promise<Response>
@@ -46,13 +53,14 @@ export function createSimulatorRestHandler(options: SimulatorRestHandlerOptions)
   const clock = options.now ?? (() => Date.now())
   const idRandom = new SeededRandom(options.seed ?? 0x0c4ce1)
   const { exchange, credentials } = options
+  const routes = options.listenKeys ? [...ROUTES, ...userStreamRoutes(options.listenKeys)] : ROUTES
 
   return async (request) => {
     if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: CORS_HEADERS })
     const now = clock()
     const ip = callerAddress(request)
     const url = new URL(request.url)
-    const route = ROUTES.find((candidate) => candidate.path === url.pathname && candidate.method === request.method)
+    const route = routes.find((candidate) => candidate.path === url.pathname && candidate.method === request.method)
     const extraHeaders: Record<string, string> = {}
     let status = 200
     let body: unknown
@@ -60,7 +68,8 @@ export function createSimulatorRestHandler(options: SimulatorRestHandlerOptions)
       if (!route) throw new RestFailure(REST_ERRORS.unknown, 404)
       const params = await readParams(request, url, () => limiter.chargeWeight(ip, FALLBACK_WEIGHT, now))
       limiter.chargeWeight(ip, weightOf(route, params), now)
-      if (route.signed) verifySignedRequest(request, params, credentials, now)
+      if (route.auth === 'signed') verifySignedRequest(request, params, credentials, now)
+      else if (route.auth === 'apiKey') verifyApiKey(request, credentials)
       body = route.handle({ params, exchange, limiter, now, idRandom })
     } catch (error) {
       const failure = asFailure(error)

@@ -29,15 +29,23 @@ const SIGNATURE_PAIR = /(^|&)signature=[^&]*/
  * timestamp), -1022 (wrong signature), -1021 (outside recvWindow or >= 1 s ahead).
  */
 export function verifySignedRequest(request: Request, params: RequestParams, credentials: SimulatorCredentials, serverTime: number): void {
-  const apiKey = request.headers.get('x-mbx-apikey')
-  if (apiKey === null || !API_KEY_SHAPE.test(apiKey)) throw new RestFailure(REST_ERRORS.apiKeyFormat, 401)
-  if (apiKey !== credentials.apiKey) throw new RestFailure(REST_ERRORS.rejectedApiKey, 401)
+  verifyApiKey(request, credentials)
 
   const signature = params.requiredString('signature')
   const expected = bytesToHex(hmac(sha256, utf8ToBytes(credentials.apiSecret), utf8ToBytes(totalParams(params.raw))))
   if (!constantTimeEquals(signature.toLowerCase(), expected)) throw new RestFailure(REST_ERRORS.invalidSignature)
 
   checkTiming(params, serverTime)
+}
+
+/**
+ * The X-MBX-APIKEY check alone, all a USER_STREAM endpoint asks for: -2014 when the header is
+ * missing or unlike a key, -2015 when it names another key, both HTTP 401.
+ */
+export function verifyApiKey(request: Request, credentials: SimulatorCredentials): void {
+  const apiKey = request.headers.get('x-mbx-apikey')
+  if (apiKey === null || !API_KEY_SHAPE.test(apiKey)) throw new RestFailure(REST_ERRORS.apiKeyFormat, 401)
+  if (apiKey !== credentials.apiKey) throw new RestFailure(REST_ERRORS.rejectedApiKey, 401)
 }
 
 /** The signed text: query then body, each without its `signature=` pair, joined with nothing between. */

@@ -103,19 +103,19 @@ function myTrades(context: RouteContext): object[] {
 }
 
 export const TRADING_ROUTES: readonly Route[] = [
-  { method: 'GET', path: '/api/v3/account', signed: true, weight: fixedWeight(20), handle: account },
-  { method: 'POST', path: '/api/v3/order', signed: true, weight: fixedWeight(1), handle: placeOrder },
+  { method: 'GET', path: '/api/v3/account', auth: 'signed', weight: fixedWeight(20), handle: account },
+  { method: 'POST', path: '/api/v3/order', auth: 'signed', weight: fixedWeight(1), handle: placeOrder },
   {
-    method: 'GET', path: '/api/v3/order', signed: true, weight: fixedWeight(4),
+    method: 'GET', path: '/api/v3/order', auth: 'signed', weight: fixedWeight(4),
     handle: (context) => {
       const result = context.exchange.engine.queryOrder(orderReference(context))
       if (!result.ok) rejected(result.rejection)
       return queriedOrder(result.order)
     },
   },
-  { method: 'DELETE', path: '/api/v3/order', signed: true, weight: fixedWeight(1), handle: (context) => cancelOrder(context, orderReference(context)) },
+  { method: 'DELETE', path: '/api/v3/order', auth: 'signed', weight: fixedWeight(1), handle: (context) => cancelOrder(context, orderReference(context)) },
   {
-    method: 'GET', path: '/api/v3/openOrders', signed: true,
+    method: 'GET', path: '/api/v3/openOrders', auth: 'signed',
     weight: (params: RequestParams) => (params.has('symbol') ? 6 : 80),
     handle: (context) => {
       const symbol = context.params.optionalSymbol()
@@ -123,9 +123,9 @@ export const TRADING_ROUTES: readonly Route[] = [
       return context.exchange.engine.openOrders(context.exchange.testAccountId, symbol).map(queriedOrder)
     },
   },
-  { method: 'DELETE', path: '/api/v3/openOrders', signed: true, weight: fixedWeight(1), handle: cancelAllOpenOrders },
+  { method: 'DELETE', path: '/api/v3/openOrders', auth: 'signed', weight: fixedWeight(1), handle: cancelAllOpenOrders },
   {
-    method: 'GET', path: '/api/v3/myTrades', signed: true,
+    method: 'GET', path: '/api/v3/myTrades', auth: 'signed',
     // 20 in general, 5 when narrowed to one order (rest-api.md "Account trade list").
     weight: (params: RequestParams) => (params.has('orderId') ? 5 : 20),
     handle: myTrades,

@@ -3,6 +3,7 @@
 // server and workerd each wrap it in a few lines. The adapter's duties:
 //   - call `connect(path, socket)` on upgrade, pass text frames to `receive`, call `closed` on close;
 //   - call `flush(now)` from a timer (every 100 ms or more often) to push windowed depth streams;
+//   - call `announceShutdown()` shortly before it stops serving;
 //   - send a ping frame every 20 s and close sockets that don't pong within a minute (Binance's
 //     rule), since ping/pong frames never reach this layer.
 import type { SimulatedExchange } from '../engine/index.ts'
@@ -31,6 +32,8 @@ export interface PublicStreamHandler {
   connect(path: string, socket: StreamSocket): StreamConnection
   /** Pushes the depth streams whose window closed by `nowMs` (defaults to the handler's clock). */
   flush(nowMs?: number): void
+  /** Sends every open session `serverShutdown` (wrapped on combined sessions); they stay open. */
+  announceShutdown(nowMs?: number): void
   /** Stops listening to the exchange. */
   dispose(): void
 }
@@ -47,6 +50,7 @@ export function createPublicStreamHandler(options: PublicStreamHandlerOptions): 
   const streams = new MarketStreams(options.exchange.engine, now)
   const limits = options.limits ?? BINANCE_STREAM_LIMITS
   const closedConnection: StreamConnection = { receive() {}, closed() {} }
+  const sessions = new Set<StreamSession>()
 
   return {
     connect(path, socket) {
@@ -57,12 +61,27 @@ export function createPublicStreamHandler(options: PublicStreamHandlerOptions): 
       }
       const session = new StreamSession(socket, streams, now, route.combined, limits)
       if (!session.openWith(route.streams)) return closedConnection
-      return { receive: (text) => session.receive(text), closed: () => session.closed() }
+      sessions.add(session)
+      return {
+        receive: (text) => session.receive(text),
+        closed: () => {
+          sessions.delete(session)
+          session.closed()
+        },
+      }
     },
     flush(nowMs = now()) {
       streams.flush(nowMs)
     },
+    announceShutdown(nowMs = now()) {
+      for (const session of [...sessions]) {
+        // A session the server closed itself (message rate) may not have been reported closed yet.
+        if (session.isClosed) sessions.delete(session)
+        else session.announceShutdown(nowMs)
+      }
+    },
     dispose() {
+      sessions.clear()
       streams.dispose()
     },
   }

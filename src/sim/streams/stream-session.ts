@@ -63,6 +63,21 @@ export class StreamSession implements StreamSubscriber {
     this.socket.send(JSON.stringify(this.combined ? { stream: streamName, data: payload } : payload))
   }
 
+  get isClosed(): boolean {
+    return !this.isOpen
+  }
+
+  /**
+   * Warns the client the server is about to go down (web-socket-streams.md, 2026): a raw
+   * `{"e":"serverShutdown","E":…}`, or `{"stream":"!serverShutdown","data":…}` when combined.
+   * The connection stays open; the client is expected to reconnect elsewhere in its own time.
+   */
+  announceShutdown(eventTime: number): void {
+    if (!this.isOpen) return
+    const payload = { e: 'serverShutdown', E: eventTime }
+    this.socket.send(JSON.stringify(this.combined ? { stream: '!serverShutdown', data: payload } : payload))
+  }
+
   receive(text: string): void {
     if (!this.isOpen) return
     if (this.exceedsMessageRate()) {

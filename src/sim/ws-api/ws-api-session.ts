@@ -2,14 +2,20 @@
 // runs the method and answers `{id, status, result | error, rateLimits}` (web-socket-api.md). It
 // also carries the connection's user data subscriptions, whose events go out as
 // `{subscriptionId, event}` envelopes.
-import type { OrderUpdateEvent, SeededRandom, SimulatedExchange } from '../engine/index.ts'
+import type { SeededRandom, SimulatedExchange } from '../engine/index.ts'
 import type { RateLimiter } from '../rest/rate-limits.ts'
 import { type BinanceError, REST_ERRORS, RestFailure, mandatoryParameter } from '../rest/rest-errors.ts'
 import type { SimulatorCredentials } from '../rest/signed-request.ts'
+import { followTestAccount } from '../user-data/index.ts'
 import { type UserDataSubscriptions, type WsApiMethod, WS_API_METHODS } from './methods.ts'
-import { type UserDataEnvelope, UserDataTranslator } from './user-data.ts'
 import { verifyWsApiSignature } from './ws-api-signing.ts'
 import { WsApiParams } from './ws-params.ts'
+
+/** One user data event as the WS API sends it (user-data/wsapi_envelope_*.json). */
+export interface UserDataEnvelope {
+  readonly subscriptionId: number
+  readonly event: object
+}
 
 /** The transport, whatever it is (Node `ws`, workerd WebSocket, a test array). */
 export interface WsApiSocket {
@@ -35,9 +41,9 @@ const INVALID_JSON: BinanceError = { code: -1135, msg: 'Invalid JSON Request' }
 const CLIENT_KEY = 'ws-api'
 
 export class WsApiSession implements UserDataSubscriptions {
-  private readonly translators = new Map<number, UserDataTranslator>()
+  /** Each subscription's way to stop following the test account. */
+  private readonly subscriptions = new Map<number, () => void>()
   private nextSubscriptionId = 0
-  private stopListening: (() => void) | undefined
   /** Events raised while a request runs wait here so the request's own reply goes out first. */
   private heldEnvelopes: UserDataEnvelope[] | undefined
   private isOpen = true
@@ -69,33 +75,27 @@ export class WsApiSession implements UserDataSubscriptions {
 
   closed(): void {
     this.isOpen = false
-    this.unsubscribe(undefined)
+    this.end([...this.subscriptions.keys()])
   }
 
   subscribe(): number {
     const subscriptionId = this.nextSubscriptionId
     this.nextSubscriptionId += 1
-    const { engine, testAccountId } = this.options.exchange
-    const currentOrder = (update: OrderUpdateEvent) => {
-      const found = engine.queryOrder({ accountId: update.accountId, symbol: update.order.symbol, orderId: update.order.orderId })
-      return found.ok ? found.order : undefined
-    }
-    this.translators.set(subscriptionId, new UserDataTranslator(testAccountId, engine.ledger.balances(testAccountId), currentOrder))
-    this.stopListening ??= engine.subscribe((event) => {
-      for (const [id, translator] of this.translators) {
-        for (const payload of translator.translate(event)) this.deliver({ subscriptionId: id, event: payload })
-      }
-    })
+    const stop = followTestAccount(this.options.exchange, (event) => this.deliver({ subscriptionId, event }))
+    this.subscriptions.set(subscriptionId, stop)
     return subscriptionId
   }
 
+  /**
+   * Each subscription it ends gets `eventStreamTerminated` (user-data/
+   * wsapi_envelope_eventStreamTerminated.json), held like any event until the reply has gone out.
+   */
   unsubscribe(subscriptionId: number | undefined): boolean {
-    if (subscriptionId === undefined) this.translators.clear()
-    else if (!this.translators.delete(subscriptionId)) return false
-    if (this.translators.size === 0) {
-      this.stopListening?.()
-      this.stopListening = undefined
-    }
+    if (subscriptionId !== undefined && !this.subscriptions.has(subscriptionId)) return false
+    const ended = subscriptionId === undefined ? [...this.subscriptions.keys()] : [subscriptionId]
+    this.end(ended)
+    const eventTime = this.options.now()
+    for (const id of ended) this.deliver({ subscriptionId: id, event: { e: 'eventStreamTerminated', E: eventTime } })
     return true
   }
 
@@ -144,6 +144,13 @@ export class WsApiSession implements UserDataSubscriptions {
       { rateLimitType: 'ORDERS', interval: 'DAY', intervalNum: 1, limit: limiter.ordersPerDay, count: Number(counts['X-MBX-ORDER-COUNT-1D']) },
       weight,
     ]
+  }
+
+  private end(subscriptionIds: readonly number[]): void {
+    for (const id of subscriptionIds) {
+      this.subscriptions.get(id)?.()
+      this.subscriptions.delete(id)
+    }
   }
 
   private deliver(envelope: UserDataEnvelope): void {

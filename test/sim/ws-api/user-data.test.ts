@@ -93,3 +93,44 @@ describe('userDataStream.subscribe.signature', () => {
     expect(rig.socket.take()).toEqual([])
   })
 })
+
+describe('eventStreamTerminated', () => {
+  const terminatedReference = readReference('user-data/wsapi_envelope_eventStreamTerminated.json')
+
+  it('follows a successful userDataStream.unsubscribe, after its reply, for the subscription it ended', () => {
+    const { rig } = subscribed()
+    rig.clock.now += 1234
+    const frames = rig.request('userDataStream.unsubscribe', { subscriptionId: 0 }, 'unsub-1')
+    expect(frames).toHaveLength(2)
+    expect(frames[0]).toMatchObject({ id: 'unsub-1', status: 200, result: {} })
+    expect(keysOf(frames[1])).toEqual(keysOf(terminatedReference))
+    expect(keysOf(frames[1]?.event)).toEqual(keysOf(terminatedReference.event))
+    expect(frames[1]).toEqual({ subscriptionId: 0, event: { e: 'eventStreamTerminated', E: rig.clock.now } })
+  })
+
+  it('goes to every subscription when unsubscribe names none, and only to the named one otherwise', () => {
+    const { rig } = subscribed()
+    rig.signed('userDataStream.subscribe.signature')
+    rig.signed('userDataStream.subscribe.signature')
+    const one = rig.request('userDataStream.unsubscribe', { subscriptionId: 1 })
+    expect(events(one)).toEqual([{ subscriptionId: 1, event: { e: 'eventStreamTerminated', E: rig.clock.now } }])
+
+    const all = rig.request('userDataStream.unsubscribe')
+    expect(all[0]).toMatchObject({ status: 200, result: {} })
+    expect(events(all)).toEqual([
+      { subscriptionId: 0, event: { e: 'eventStreamTerminated', E: rig.clock.now } },
+      { subscriptionId: 2, event: { e: 'eventStreamTerminated', E: rig.clock.now } },
+    ])
+    rig.exchange.engine.deposit(rig.exchange.testAccountId, { BTC: '1' })
+    expect(rig.socket.take()).toEqual([])
+  })
+
+  it('is not sent for a failed unsubscribe, nor when the connection closes', () => {
+    const { rig } = subscribed()
+    const failed = rig.request('userDataStream.unsubscribe', { subscriptionId: 9 })
+    expect(failed).toHaveLength(1)
+    expect(failed[0]).toMatchObject({ status: 400, error: { code: -1130 } })
+    rig.connection.closed()
+    expect(rig.socket.take()).toEqual([])
+  })
+})

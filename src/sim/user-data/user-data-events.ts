@@ -1,14 +1,10 @@
-// The test account's engine events as the WS API user data stream sends them (user-data/
-// wsapi_envelope_*.json): `{subscriptionId, event}` around executionReport, outboundAccountPosition
-// and, for balance changes no order caused (a deposit), balanceUpdate with the delta.
+// The test account's engine events as Binance's user data stream prints them: executionReport,
+// outboundAccountPosition and, for balance changes no order caused (a deposit), balanceUpdate with
+// the delta. The WS API wraps each in `{subscriptionId, event}` (user-data/wsapi_envelope_*.json);
+// listen-key sockets send them bare (user-data/legacy_listenKey_*.json).
 import Big from 'big.js'
-import type { AssetBalance, BalanceUpdateEvent, EngineEvent, OrderState, OrderUpdateEvent } from '../engine/index.ts'
+import type { AssetBalance, BalanceUpdateEvent, EngineEvent, OrderState, OrderUpdateEvent, SimulatedExchange } from '../engine/index.ts'
 import { decimalString } from '../rest/responses.ts'
-
-export interface UserDataEnvelope {
-  readonly subscriptionId: number
-  readonly event: object
-}
 
 /** The simulator has no stop or iceberg orders; Binance still prints those fields as zero. */
 const ZERO_TEXT = decimalString(new Big(0))
@@ -111,4 +107,22 @@ export class UserDataTranslator {
       return [{ e: 'balanceUpdate', E: event.time, a: balance.asset, d: decimalString(delta), T: event.time }]
     })
   }
+}
+
+/**
+ * Starts translating the test account's engine events from now on and hands each user data event to
+ * `deliver`; returns the function that stops it.
+ * @example
+ * const stop = followTestAccount(exchange, (event) => socket.send(JSON.stringify(event)))
+ */
+export function followTestAccount(exchange: SimulatedExchange, deliver: (event: object) => void): () => void {
+  const { engine, testAccountId } = exchange
+  const currentOrder = (update: OrderUpdateEvent) => {
+    const found = engine.queryOrder({ accountId: update.accountId, symbol: update.order.symbol, orderId: update.order.orderId })
+    return found.ok ? found.order : undefined
+  }
+  const translator = new UserDataTranslator(testAccountId, engine.ledger.balances(testAccountId), currentOrder)
+  return engine.subscribe((event) => {
+    for (const payload of translator.translate(event)) deliver(payload)
+  })
 }
