@@ -8,6 +8,7 @@ import { FaultInjector } from './faults/fault-injector.ts'
 import type { FrameChannel, SocketKind } from './faults/fault-spec.ts'
 import { FaultySocket, type SimulatorSocket } from './faults/faulty-socket.ts'
 import { type GroundTruth, groundTruthOf } from './ground-truth.ts'
+import { createListenKeyRegistry, listenKeyOfPath } from './listen-keys/index.ts'
 import { CORS_HEADERS, createSimulatorRestHandler } from './rest/rest-handler.ts'
 import type { RateLimitOptions } from './rest/rate-limits.ts'
 import type { SimulatorCredentials } from './rest/signed-request.ts'
@@ -24,6 +25,11 @@ export interface SimulatorOptions {
   readonly markets?: readonly MarketConfig[]
   /** Request weight and order-count limits of the REST door and the WS API. */
   readonly limits?: RateLimitOptions
+  /**
+   * Serves Binance's listen-key user data streams (`/api/v3/userDataStream`, `/ws/<listenKey>`),
+   * retired on binance.com but still Binance.US's flow. Off by default, like binance.com today.
+   */
+  readonly listenKeys?: boolean
 }
 
 /** What an adapter feeds for one open socket. */
@@ -49,6 +55,8 @@ export interface Simulator {
   marketMakersRunning: boolean
   /** The server clock, clock skew included. */
   now(): number
+  /** Sends `serverShutdown` on every public stream (Binance's notice before it disconnects them). */
+  announceShutdown(): void
   /** Open sockets by kind. */
   openConnections(): Record<SocketKind, number>
   /** Ends every socket and hung request and stops listening to the exchange. */
@@ -74,7 +82,8 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const exchange = createSimulatedExchange({ seed, now, ...(options.markets ? { markets: options.markets } : {}) })
   const credentials = options.credentials ?? testCredentials(seed)
   const limits = options.limits ? { limits: options.limits } : {}
-  const rest = createSimulatorRestHandler({ exchange, credentials, now, seed, ...limits })
+  const listenKeys = options.listenKeys === true ? createListenKeyRegistry({ exchange, now, seed }) : undefined
+  const rest = createSimulatorRestHandler({ exchange, credentials, now, seed, ...limits, ...(listenKeys ? { listenKeys } : {}) })
   const streams = createPublicStreamHandler({ exchange, now })
   const wsApi = createWsApiHandler({ exchange, credentials, now, seed, ...limits })
   const truth = groundTruthOf(exchange)
@@ -97,6 +106,8 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     }
     return dropped
   })
+
+  const stopAnnouncing = faults.onServerShutdown(() => streams.announceShutdown(now()))
 
   function openConnections(): Record<SocketKind, number> {
     const counts: Record<SocketKind, number> = { market: 0, wsApi: 0, listenKey: 0 }
@@ -136,6 +147,8 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     connect(path, socket) {
       const pathname = new URL(path, 'http://localhost').pathname
       if (pathname === WS_API_PATH || pathname === `${WS_API_PATH}/`) return connectWsApi(path, socket)
+      const listenKey = listenKeys ? listenKeyOfPath(pathname) : undefined
+      if (listenKeys && listenKey !== undefined && listenKeys.has(listenKey)) return connectListenKey(listenKey, socket)
       const { faulty, forget } = track('market', socket, () => 'market')
       const connection = streams.connect(path, faulty)
       return {
@@ -148,15 +161,21 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     },
     tick(nowMs = now()) {
       streams.flush(nowMs)
+      listenKeys?.expire(nowMs)
+    },
+    announceShutdown() {
+      streams.announceShutdown(now())
     },
     stepMarketMakers(steps = 1) {
       if (makers.running) makers.step(steps)
     },
     dispose() {
       stopDropping()
+      stopAnnouncing()
       faults.releaseHangs()
       for (const open of openSockets) open.socket.close(1001, 'Simulator stopped')
       openSockets.clear()
+      listenKeys?.dispose()
       streams.dispose()
     },
   }
@@ -172,6 +191,24 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     if (fault.mode === 'afterExecute') await rest(request)
     if (fault.mode === 'hang') await faults.hang(request.signal)
     return statusUnknown(fault.status)
+  }
+
+  /** A listen-key stream: the test account's raw user data events, all on the userData channel. */
+  function connectListenKey(listenKey: string, socket: SimulatorSocket): SimulatorConnection {
+    const { faulty, forget } = track('listenKey', socket, () => 'userData')
+    const connection = listenKeys?.connect(listenKey, faulty)
+    if (!connection) {
+      forget()
+      socket.close(1008, 'Unknown listen key')
+      return { receive() {}, closed() {} }
+    }
+    return {
+      receive: (text) => connection.receive(text),
+      closed() {
+        forget()
+        connection.closed()
+      },
+    }
   }
 
   /** The WS API with request faults on incoming requests and frame faults on replies and events. */

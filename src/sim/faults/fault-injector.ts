@@ -48,6 +48,7 @@ export class FaultInjector {
   private readonly struck = new Map<FaultKind, number>(FAULT_KINDS.map((kind) => [kind, 0]))
   private readonly hangs = new Set<() => void>()
   private readonly socketDroppers = new Set<(kinds: SocketKind | 'all') => number>()
+  private readonly shutdownAnnouncers = new Set<() => void>()
   private nextId = 1
   private skewMs = 0
 
@@ -63,7 +64,7 @@ export class FaultInjector {
 
   /**
    * Arms a fault (validated like the control endpoint's body; throws InvalidFaultError).
-   * `dropSockets` and `clockSkew` act at once; the others wait for matching traffic.
+   * `dropSockets`, `serverShutdown` and `clockSkew` act at once; the others wait for matching traffic.
    * @example
    * simulator.faults.arm({ kind: 'failRequests', path: '/api/v3/order', method: 'POST', mode: 'afterExecute' })
    */
@@ -74,6 +75,11 @@ export class FaultInjector {
     if (spec.kind === 'clockSkew') {
       this.skewMs = spec.ms
       this.count('clockSkew')
+      return id
+    }
+    if (spec.kind === 'serverShutdown') {
+      for (const announce of this.shutdownAnnouncers) announce()
+      this.count('serverShutdown')
       return id
     }
     if (spec.kind === 'dropSockets') {
@@ -166,6 +172,12 @@ export class FaultInjector {
   onDropSockets(dropper: (kinds: SocketKind | 'all') => number): () => void {
     this.socketDroppers.add(dropper)
     return () => this.socketDroppers.delete(dropper)
+  }
+
+  /** The simulator registers how to announce a shutdown; returns an unregister function. */
+  onServerShutdown(announce: () => void): () => void {
+    this.shutdownAnnouncers.add(announce)
+    return () => this.shutdownAnnouncers.delete(announce)
   }
 
   private use(fault: ArmedFault): void {

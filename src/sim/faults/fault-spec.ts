@@ -39,6 +39,8 @@ const RequestMatch = {
 export const FaultSpecSchema = v.variant('kind', [
   /** Ends open sockets at once, without a closing handshake. */
   v.strictObject({ kind: v.literal('dropSockets'), sockets: v.optional(v.picklist([...SOCKET_KINDS, 'all']), 'all') }),
+  /** Sends Binance's `serverShutdown` notice on every public stream (sockets stay open). */
+  v.strictObject({ kind: v.literal('serverShutdown') }),
   /** Withholds the next depth diffs so clients see `U` jump past their last `u`. */
   v.strictObject({ kind: v.literal('skipSequenceIds'), symbol: v.optional(Text), count: Count }),
   /** Withholds the next matching frames (a lost event). */
