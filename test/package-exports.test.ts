@@ -42,8 +42,8 @@ describe('the built package', () => {
     ])
   })
 
-  it('maps ., ./binance, ./testing and ./sim to built JavaScript with types beside it', () => {
-    for (const subpath of ['.', './binance', './testing', './sim']) {
+  it('maps ., ./binance, ./testing, ./sim and ./sim/node to built JavaScript with types beside it', () => {
+    for (const subpath of ['.', './binance', './testing', './sim', './sim/node']) {
       const target = manifest.exports[subpath]
       if (typeof target !== 'object') throw new Error(`${subpath} has no conditional export`)
       expect(existsSync(`${root}/${target.default}`), target.default).toBe(true)
@@ -75,7 +75,7 @@ describe('the built package', () => {
     })
   })
 
-  it('imports the conformance kit from spotwire/testing without vitest, and the reserved spotwire/sim', () => {
+  it('imports the conformance kit from spotwire/testing without vitest', () => {
     expect(importInNode('spotwire/testing')).toEqual([
       'EXCHANGE_CONFORMANCE_BEHAVIOURS',
       'MockFetch',
@@ -84,6 +84,21 @@ describe('the built package', () => {
       'describeExchangeConformance',
       'queryParam',
     ])
-    expect(importInNode('spotwire/sim')).toEqual([])
+  })
+
+  it('imports the simulator from spotwire/sim and serves it on loopback from spotwire/sim/node', () => {
+    expect(importInNode('spotwire/sim')).toEqual(
+      expect.arrayContaining(['createSimulator', 'createSimulatorFetchHandler', 'FaultInjector', 'parseFaultSpec', 'MatchingEngine']),
+    )
+    expect(importInNode('spotwire/sim')).not.toContain('startSimulatorServer')
+    const script = `
+      const { startSimulatorServer } = await import('spotwire/sim/node')
+      const server = await startSimulatorServer({ port: 0, seed: 2 })
+      const time = await (await fetch(server.urls.rest + '/v3/time')).json()
+      await server.close()
+      console.log(JSON.stringify({ rest: server.urls.rest, hasServerTime: typeof time.serverTime === 'number' }))`
+    const result = runInNode(script) as { rest: string; hasServerTime: boolean }
+    expect(result.rest).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api$/)
+    expect(result.hasServerTime).toBe(true)
   })
 })
