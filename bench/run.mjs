@@ -25,6 +25,9 @@ const result = await build({
   target: 'node20',
   write: false,
   logLevel: 'warning',
+  // CommonJS dependencies bundled into ESM (ws, which the simulator's Node server uses) still
+  // require() Node's built-ins; give the bundle a real `require` for them.
+  banner: { js: "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);" },
 })
 const scratch = mkdtempSync(join(tmpdir(), 'spotwire-bench-'))
 const bundled = join(scratch, `${name}.bench.mjs`)
