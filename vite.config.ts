@@ -71,6 +71,9 @@ export default defineConfig(({ mode }) => ({
         },
       },
       {
+        // Pre-bundle what the suites import, so Vite does not discover a dependency mid-run and
+        // reload the page under a running test.
+        optimizeDeps: { include: ['big.js', 'valibot', 'ky', 'isows', '@noble/hashes/hmac.js', '@noble/hashes/sha2.js', '@noble/hashes/utils.js'] },
         test: {
           name: 'browser',
           include: ['test/**/*.browser.test.ts'],

@@ -1,9 +1,12 @@
 // Vitest global setup: starts the loopback servers once per project and hands their URLs to the
-// tests (`inject('loopback')`), which may run in Node, happy-dom, workerd or Chromium.
+// tests (`inject('loopback')`, `inject('simulator')`), which may run in Node, happy-dom, workerd or
+// Chromium. The simulator is the real one (`startSimulatorServer`, the server `npm run sim` runs).
 //
 // SPOTWIRE_SMOKE_WITHOUT_SERVER=1 hands out a dead loopback port instead: the negative control that
-// proves each runtime's smoke test fails when the server it talks to is missing.
+// proves each runtime's smoke and simulator tests fail when the server they talk to is missing.
 import type { TestProject } from 'vitest/node'
+import { startSimulatorServer } from '../../src/sim/server.node.ts'
+import type { SimulatorEndpoints } from '../runtimes/sim-scenario.ts'
 import { startLoopbackServers, unusedLoopbackPort } from './loopback-servers.ts'
 
 export interface LoopbackUrls {
@@ -14,16 +17,28 @@ export interface LoopbackUrls {
 declare module 'vitest' {
   export interface ProvidedContext {
     loopback: LoopbackUrls
+    simulator: SimulatorEndpoints
   }
+}
+
+/** Endpoints on a port nothing listens on: every request is refused. */
+export function deadEndpoints(port: number): SimulatorEndpoints {
+  return { rest: `http://127.0.0.1:${port}/api`, ws: `ws://127.0.0.1:${port}`, wsApi: `ws://127.0.0.1:${port}/ws-api/v3`, apiKey: 'none', apiSecret: 'none' }
 }
 
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   if (process.env['SPOTWIRE_SMOKE_WITHOUT_SERVER'] === '1') {
     const port = await unusedLoopbackPort()
     project.provide('loopback', { rest: `http://127.0.0.1:${port}/api`, ws: `ws://127.0.0.1:${port}` })
+    project.provide('simulator', deadEndpoints(port))
     return undefined
   }
   const servers = await startLoopbackServers()
+  const simulator = await startSimulatorServer({ port: 0, seed: 21 })
   project.provide('loopback', { rest: servers.restUrl, ws: servers.wsUrl })
-  return () => servers.close()
+  project.provide('simulator', { ...simulator.urls, apiKey: simulator.apiKey, apiSecret: simulator.apiSecret })
+  return async () => {
+    await simulator.close()
+    await servers.close()
+  }
 }

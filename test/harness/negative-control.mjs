@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// The negative control for the runtime smoke tests: runs every runtime with its loopback server
-// removed (SPOTWIRE_SMOKE_WITHOUT_SERVER=1) and passes only if, in each runtime, exactly the tests
-// that need the server fail. A smoke test that passed without its server would be doing no work.
+// The negative control for the runtime smoke and simulator tests: runs every runtime with its
+// loopback servers removed (SPOTWIRE_SMOKE_WITHOUT_SERVER=1) and passes only if, in each runtime,
+// exactly the tests that need a server fail. A smoke test that passed without its server would be doing no work.
 // Only the smoke files (test/runtimes/) run: the other suites need no loopback server.
 //
 //   node test/harness/negative-control.mjs [runtime...]     (default: all five)
@@ -13,7 +13,13 @@ import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const runtimes = process.argv.length > 2 ? process.argv.slice(2) : ['node', 'dom', 'workerd', 'deno', 'browser']
-const NEEDS_SERVER = [/sends a signed REST request through ky/, /round-trips a WebSocket message through isows/]
+const NEEDS_SERVER = [
+  /sends a signed REST request through ky/,
+  /round-trips a WebSocket message through isows/,
+  /runs the Binance connector against the simulator/,
+]
+/** Runtimes without the simulator end-to-end test (happy-dom is for unit-level DOM checks only). */
+const WITHOUT_SIMULATOR_TEST = new Set(['dom'])
 
 const countsDirectory = mkdtempSync(join(tmpdir(), 'spotwire-negative-'))
 const exitCode = await new Promise((resolve) => {
@@ -45,7 +51,8 @@ for (const runtime of runtimes) {
     continue
   }
   const unexpected = entry.failures.filter((name) => !NEEDS_SERVER.some((pattern) => pattern.test(name)))
-  const missing = NEEDS_SERVER.filter((pattern) => !entry.failures.some((name) => pattern.test(name)))
+  const expected = WITHOUT_SIMULATOR_TEST.has(runtime) ? NEEDS_SERVER.slice(0, 2) : NEEDS_SERVER
+  const missing = expected.filter((pattern) => !entry.failures.some((name) => pattern.test(name)))
   if (missing.length > 0) problems.push(`${runtime}: passed without its server: ${missing.join(', ')}`)
   if (unexpected.length > 0) problems.push(`${runtime}: unrelated failures: ${unexpected.join('; ')}`)
   console.log(`  ${runtime.padEnd(8)} ${entry.failed} failed without the server (${entry.passed} others passed)`)

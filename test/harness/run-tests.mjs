@@ -11,6 +11,7 @@
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { createServer } from 'node:net'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -82,6 +83,46 @@ function portableSuiteFiles() {
   })
 }
 
+/**
+ * The simulator Deno's end-to-end test talks to: `npm run sim` itself (its launcher), on a free
+ * loopback port, read from the first line it prints. Under the negative control, a dead port.
+ */
+async function startSimulatorForDeno() {
+  if (process.env.SPOTWIRE_SMOKE_WITHOUT_SERVER === '1') {
+    const probe = createServer()
+    await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve))
+    const { port } = probe.address()
+    await new Promise((resolve) => probe.close(resolve))
+    const endpoints = { rest: `http://127.0.0.1:${port}/api`, ws: `ws://127.0.0.1:${port}`, wsApi: `ws://127.0.0.1:${port}/ws-api/v3`, apiKey: 'none', apiSecret: 'none' }
+    return { endpoints: JSON.stringify(endpoints), stop: () => {} }
+  }
+  const child = spawn(process.execPath, ['src/sim/run-sim.node.mjs', '--port', '0', '--seed', '22'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true,
+  })
+  children.add(child)
+  const stop = () => {
+    children.delete(child)
+    try {
+      process.kill(-child.pid, 'SIGTERM')
+    } catch {}
+  }
+  const firstLine = await new Promise((resolve, reject) => {
+    let buffered = ''
+    child.stdout.on('data', (chunk) => {
+      buffered += chunk
+      const end = buffered.indexOf('\n')
+      if (end >= 0) resolve(buffered.slice(0, end))
+    })
+    child.on('exit', (code) => reject(new Error(`the simulator exited (${code}) before printing its endpoints`)))
+  }).catch((error) => {
+    stop()
+    throw error
+  })
+  return { endpoints: firstLine, stop }
+}
+
 const counts = {}
 let runnerFailed = false
 
@@ -109,10 +150,12 @@ if (requested.includes('deno')) {
     (file) => !fileFilter || file.includes(fileFilter),
   )
   const denoArgs = ['deno', 'test', '-A', '--no-lock', '--no-check', '--config', 'test/deno.json', ...files]
+  const simulator = await startSimulatorForDeno()
   const { code, stdout } = await run('npx', denoArgs, {
     DENO_NO_UPDATE_CHECK: '1',
     NO_COLOR: '1',
-  })
+    SPOTWIRE_SIM: simulator.endpoints,
+  }).finally(() => simulator.stop())
   if (code !== 0) runnerFailed = true
   // Deno closes with e.g. "ok | 8 passed | 0 failed (33ms)" or "FAILED | 6 passed | 2 failed | 1 ignored".
   const summary = stdout.match(/\| (\d+) passed(?: \([^)]*\))? \| (\d+) failed(?: \([^)]*\))?(?: \| (\d+) ignored)?/)

@@ -1,0 +1,3 @@
+import { defineSimulatorE2e } from './simulator-e2e-suite.ts'
+
+defineSimulatorE2e('Chromium')
