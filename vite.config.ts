@@ -4,6 +4,7 @@
 import { cloudflareTest } from '@cloudflare/vitest-pool-workers'
 import { playwright } from '@vitest/browser-playwright'
 import { defineConfig } from 'vitest/config'
+import { simulatorPlugin } from './src/sim/vite-plugin.node.ts'
 import { smokeServersPlugin } from './test/harness/smoke-servers-plugin.ts'
 import portable from './test/portable-suites.json' with { type: 'json' }
 
@@ -30,7 +31,9 @@ export default defineConfig(({ mode }) => ({
   // `npm run dev` serves the playground; tests and builds run from the repository root.
   root: mode === 'test' ? '.' : 'playground',
   server: { host: '127.0.0.1', port: 5173, strictPort: false },
-  plugins: mode === 'test' ? [] : [smokeServersPlugin()],
+  // `npm run dev` also mounts the simulator at /sim (same origin as the page; GET /sim/info gives its
+  // URLs and test keys), the embedded default exchange of the playground.
+  plugins: mode === 'test' ? [] : [smokeServersPlugin(), simulatorPlugin({ prefix: '/sim' })],
   test: {
     // `npm run coverage`: line coverage of the exchange-neutral core, gated at 90% in CI.
     coverage: {
