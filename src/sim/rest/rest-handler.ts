@@ -10,6 +10,7 @@ import { RequestParams } from './request-params.ts'
 import { REST_ERRORS, RestFailure } from './rest-errors.ts'
 import type { Route } from './route-context.ts'
 import { type SimulatorCredentials, verifyApiKey, verifySignedRequest } from './signed-request.ts'
+import { TRADE_HISTORY_ROUTES } from './trade-history-routes.ts'
 import { TRADING_ROUTES } from './trading-routes.ts'
 import { userStreamRoutes } from './user-stream-routes.ts'
 
@@ -30,7 +31,7 @@ export interface SimulatorRestHandlerOptions {
 
 export type SimulatorRestHandler = (request: Request) => Promise<Response>
 
-const ROUTES: readonly Route[] = [...MARKET_ROUTES, ...TRADING_ROUTES]
+const ROUTES: readonly Route[] = [...MARKET_ROUTES, ...TRADE_HISTORY_ROUTES, ...TRADING_ROUTES]
 /** Lets a page on another origin (the playground, a dashboard) call the simulator. */
 export const CORS_HEADERS: Readonly<Record<string, string>> = {
   'Access-Control-Allow-Origin': '*',

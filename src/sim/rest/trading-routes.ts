@@ -102,6 +102,24 @@ function myTrades(context: RouteContext): object[] {
   return page.map(accountTrade)
 }
 
+/** allOrders: from orderId upward when given, otherwise the most recent; times filter on creation. */
+function allOrders(context: RouteContext): object[] {
+  const { params, exchange } = context
+  const symbol = requireKnownSymbol(context)
+  const orderId = params.optionalInteger('orderId')
+  const startTime = params.optionalInteger('startTime')
+  const endTime = params.optionalInteger('endTime')
+  const limit = params.limit('limit', 500, 1000)
+  const orders = exchange.engine.orders().filter((order) =>
+    order.accountId === exchange.testAccountId &&
+    order.symbol === symbol &&
+    (orderId === undefined || order.orderId >= orderId) &&
+    (startTime === undefined || order.createdAt >= startTime) &&
+    (endTime === undefined || order.createdAt <= endTime))
+  const page = orderId !== undefined || startTime !== undefined ? orders.slice(0, limit) : orders.slice(-limit)
+  return page.map(queriedOrder)
+}
+
 export const TRADING_ROUTES: readonly Route[] = [
   { method: 'GET', path: '/api/v3/account', auth: 'signed', weight: fixedWeight(20), handle: account },
   { method: 'POST', path: '/api/v3/order', auth: 'signed', weight: fixedWeight(1), handle: placeOrder },
@@ -124,6 +142,7 @@ export const TRADING_ROUTES: readonly Route[] = [
     },
   },
   { method: 'DELETE', path: '/api/v3/openOrders', auth: 'signed', weight: fixedWeight(1), handle: cancelAllOpenOrders },
+  { method: 'GET', path: '/api/v3/allOrders', auth: 'signed', weight: fixedWeight(20), handle: allOrders },
   {
     method: 'GET', path: '/api/v3/myTrades', auth: 'signed',
     // 20 in general, 5 when narrowed to one order (rest-api.md "Account trade list").

@@ -8,7 +8,7 @@
 //     rule), since ping/pong frames never reach this layer.
 import type { SimulatedExchange } from '../engine/index.ts'
 import { MarketStreams } from './market-streams.ts'
-import { parseConnectionPath } from './stream-names.ts'
+import { parseConnectionPath, parseStreamName } from './stream-names.ts'
 import { BINANCE_STREAM_LIMITS, CLOSE_POLICY_VIOLATION, type StreamSessionLimits, StreamSession, type StreamSocket } from './stream-session.ts'
 
 export { parseConnectionPath, parseStreamName, type StreamSpec } from './stream-names.ts'
@@ -52,6 +52,12 @@ export function createPublicStreamHandler(options: PublicStreamHandlerOptions): 
   const closedConnection: StreamConnection = { receive() {}, closed() {} }
   const sessions = new Set<StreamSession>()
 
+  /**
+   * A raw `/ws/<name>` connection ignores names that are no stream: Binance accepts them (ccxt opens
+   * `/ws/<n>` with a number, then SUBSCRIBEs), so the socket opens with only the valid ones.
+   */
+  const knownStreams = (names: readonly string[]) => names.filter((name) => parseStreamName(name, streams.symbols) !== undefined)
+
   return {
     connect(path, socket) {
       const route = parseConnectionPath(path)
@@ -60,7 +66,7 @@ export function createPublicStreamHandler(options: PublicStreamHandlerOptions): 
         return closedConnection
       }
       const session = new StreamSession(socket, streams, now, route.combined, limits)
-      if (!session.openWith(route.streams)) return closedConnection
+      if (!session.openWith(route.combined ? route.streams : knownStreams(route.streams))) return closedConnection
       sessions.add(session)
       return {
         receive: (text) => session.receive(text),

@@ -17,12 +17,14 @@ async function placeRestingBuy(simulator: ReturnType<typeof createSimulator>, cl
 }
 
 describe('listen keys through the whole simulator', () => {
-  it('are off by default: the REST route is unknown and /ws/<key> is a (bad) stream path', async () => {
+  it('are off by default: the REST route is unknown and /ws/<key> is a public stream with no subscription', async () => {
     const { openListenKey, simulator } = simulatorWithListenKeys(false)
     expect((await openListenKey()).status).toBe(404)
     const socket = new RecordingSocket()
     simulator.connect(`/ws/${'a'.repeat(64)}`, socket)
-    expect(socket.closes).toHaveLength(1)
+    expect(simulator.openConnections()).toEqual({ market: 1, wsApi: 0, listenKey: 0 })
+    expect((await placeRestingBuy(simulator, 'unseen')).status).toBe(200)
+    expect(socket.sent).toEqual([])
   })
 
   it('when on, /ws/<listenKey> delivers the raw executionReport and counts as a listenKey socket', async () => {

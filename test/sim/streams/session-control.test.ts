@@ -135,10 +135,18 @@ describe('connection limits and lifecycle', () => {
     ])
   })
 
-  it('closes at once on an unknown path or an unknown stream in the path', () => {
+  it('closes at once on an unknown path or an unknown stream in a combined path', () => {
     const rig = startStreams()
     expect(rig.open('/api/v3/depth').socket.closes).toEqual([{ code: 1008, reason: 'Unknown stream path' }])
     expect(rig.open('/stream?streams=btcusdt@nothing').socket.closes).toEqual([{ code: 1008, reason: 'Invalid request: unknown stream `btcusdt@nothing`' }])
+  })
+
+  it('opens a raw /ws/<name> connection with only the valid names (ccxt opens /ws/0, then subscribes)', () => {
+    const rig = startStreams()
+    const { socket, connection } = rig.open('/ws/0/btcusdt@trade')
+    expect(socket.closes).toEqual([])
+    connection.receive('{"method":"LIST_SUBSCRIPTIONS","id":1}')
+    expect(socket.take()).toEqual([{ result: ['btcusdt@trade'], id: 1 }])
   })
 
   it('sends nothing after the transport reports the socket closed', () => {
