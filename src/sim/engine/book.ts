@@ -1,25 +1,15 @@
 // One market's order book: price levels kept best-first, each a FIFO queue, so the oldest order at
 // the best price always trades first (price-time priority). Prices and quantities are exact Big
 // values. The book remembers which levels changed so the engine can publish depth diffs.
+// Each level keeps its own total (price-level.ts), so reading a level's quantity costs the same
+// however many orders rest there; finding a level is a binary search over the sorted levels.
 import Big from 'big.js'
 import type { OrderSide } from './order-types.ts'
-
-/** What the book needs from a resting order. */
-export interface RestingOrder {
-  readonly orderId: number
-  readonly side: OrderSide
-  readonly price: Big
-  remainingQuantity: Big
-}
+import { PriceLevel, type RestingOrder } from './price-level.ts'
 
 export interface PriceLevelView {
   readonly price: Big
   readonly quantity: Big
-}
-
-export interface PriceLevel<Order extends RestingOrder> {
-  readonly price: Big
-  readonly orders: Order[]
 }
 
 /** One side of the book, sorted best-first (bids high to low, asks low to high). */
@@ -60,31 +50,43 @@ export class BookSide<Order extends RestingOrder> {
   /** Appends the order behind every order already resting at its price. */
   add(order: Order): void {
     const { index, found } = this.locate(order.price)
-    const existing = found ? this.levels[index] : undefined
-    if (existing) existing.orders.push(order)
-    else this.levels.splice(index, 0, { price: order.price, orders: [order] })
+    let level = found ? this.levels[index] : undefined
+    if (!level) {
+      level = new PriceLevel<Order>(order.price)
+      this.levels.splice(index, 0, level)
+    }
+    level.add(order)
   }
 
   /** Removes the order; false when it was not on this side. */
   remove(order: Order): boolean {
     const { index, found } = this.locate(order.price)
     const level = found ? this.levels[index] : undefined
-    if (!level) return false
-    const position = level.orders.indexOf(order)
-    if (position < 0) return false
-    level.orders.splice(position, 1)
-    if (level.orders.length === 0) this.levels.splice(index, 1)
+    if (!level?.remove(order)) return false
+    this.dropIfEmpty(level, index)
     return true
   }
 
+  /** Takes `quantity` from a resting order (a fill), removing the order when nothing is left. */
+  reduce(order: Order, quantity: Big): void {
+    const { index, found } = this.locate(order.price)
+    const level = found ? this.levels[index] : undefined
+    if (!level) throw new Error(`unreachable: no ${this.side} level at ${order.price.toFixed()} for order ${order.orderId}`)
+    level.reduce(order, quantity)
+    this.dropIfEmpty(level, index)
+  }
+
   quantityAt(price: Big): Big {
-    const level = this.levelAt(price)
-    return level ? level.orders.reduce((sum, order) => sum.plus(order.remainingQuantity), new Big(0)) : new Big(0)
+    return this.levelAt(price)?.quantity ?? new Big(0)
   }
 
   /** The best `limit` levels as aggregated price/quantity pairs. */
   view(limit = Number.POSITIVE_INFINITY): PriceLevelView[] {
-    return this.levels.slice(0, limit).map((level) => ({ price: level.price, quantity: this.quantityAt(level.price) }))
+    return this.levels.slice(0, limit).map((level) => ({ price: level.price, quantity: level.quantity }))
+  }
+
+  private dropIfEmpty(level: PriceLevel<Order>, index: number): void {
+    if (level.isEmpty) this.levels.splice(index, 1)
   }
 }
 
@@ -123,8 +125,7 @@ export class MarketBook<Order extends RestingOrder> {
 
   /** Takes `quantity` from a resting order, removing it when nothing is left. */
   reduce(order: Order, quantity: Big): void {
-    order.remainingQuantity = order.remainingQuantity.minus(quantity)
-    if (order.remainingQuantity.lte(0)) this.sideOf(order.side).remove(order)
+    this.sideOf(order.side).reduce(order, quantity)
     this.touch(order.side, order.price)
   }
 

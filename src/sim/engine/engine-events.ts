@@ -76,9 +76,13 @@ export class EngineEventBus {
     return () => this.listeners.delete(listener)
   }
 
-  /** Stamps the next sequence number on an event and hands it to every listener. */
+  /**
+   * Stamps the next sequence number on an event and hands it to every listener. The event is
+   * stamped in place rather than copied: the engine builds each one for a single publish and keeps
+   * no other reference, and copying every event was a measurable share of each command's cost.
+   */
   publish(event: UnstampedEvent): void {
-    const stamped = { ...event, sequence: this.nextSequence } as EngineEvent
+    const stamped = Object.assign(event, { sequence: this.nextSequence }) as EngineEvent
     this.nextSequence += 1
     for (const listener of this.listeners) {
       try {

@@ -2,8 +2,9 @@
 // for how much. The engine uses the plan to check FOK, LIMIT_MAKER and balances before anything
 // changes, then executes exactly that plan, so a refused order never leaves a trace.
 import Big from 'big.js'
-import type { MarketBook, RestingOrder } from './book.ts'
+import type { MarketBook } from './book.ts'
 import type { OrderSide } from './order-types.ts'
+import type { RestingOrder } from './price-level.ts'
 
 export interface PlannedFill<Order extends RestingOrder> {
   readonly maker: Order

@@ -1,8 +1,9 @@
 // The mutable state the engine keeps per market: its book, id counters and public trade history.
 import type Big from 'big.js'
-import { MarketBook, type RestingOrder } from './book.ts'
+import { MarketBook } from './book.ts'
 import type { MarketConfig } from './market.ts'
 import type { MarketTrade, OrderState } from './order-types.ts'
+import type { RestingOrder } from './price-level.ts'
 
 /** An order plus what only the engine needs: what is left to fill and what is still locked for it. */
 export interface OrderRecord extends OrderState, RestingOrder {
