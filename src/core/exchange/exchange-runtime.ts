@@ -92,6 +92,8 @@ export class ExchangeRuntime<Event> {
   #books: OrderBooks | undefined
   #userStream: UserStreamDataSource<Event> | undefined
   #flow: OrderFlowContext | undefined
+  /** The user stream's clean-up, then the own throttler's stop; every stop() call waits for it. */
+  #stopping: Promise<void> | undefined
 
   constructor(options: ExchangeRuntimeOptions<Event>) {
     this.#options = options
@@ -162,19 +164,21 @@ export class ExchangeRuntime<Event> {
 
   /** Ends every loop, socket, timer and wait, then resolves once all background work has settled. */
   async stop(): Promise<void> {
-    let userStreamStopped: void | Promise<void> = undefined
     if (this.#state !== 'stopped') {
       this.#state = 'stopped'
       const name = this.#hooks.name()
       this.#run?.abort(new ExchangeStoppedError(`${name} was stopped`))
       this.waiters.failAll(new ExchangeStoppedError(`${name} was stopped before it became ready`))
-      userStreamStopped = this.#userStream?.stop()
+      const userStreamStopped = this.#userStream?.stop()
       this.#books?.tracker.stop()
       this.#options.tracker.stop()
-      this.#options.ownThrottler?.stop()
+      // The user stream's own clean-up (e.g. closing a listen key with a DELETE) is part of stopping
+      // and draws from the throttler, so the throttler stops only once that clean-up is over.
+      this.#stopping = Promise.resolve(userStreamStopped)
+        .catch((error: unknown) => this.#options.report(error, 'user stream stop'))
+        .finally(() => this.#options.ownThrottler?.stop())
     }
-    // The user stream's own clean-up (e.g. closing a listen key) is part of stopping.
-    await Promise.resolve(userStreamStopped).catch((error: unknown) => this.#options.report(error, 'user stream stop'))
+    await this.#stopping
     await this.#tasks.settled()
     this.#options.tracker.stop() // ends a fill wait begun while the last tasks settled
   }
@@ -304,7 +308,6 @@ export class ExchangeRuntime<Event> {
     stream.on('error', (error) => this.#options.report(error))
     stream.on('received', () => this.waiters.notify())
     // A subscription that succeeds makes its handshake reply count (see lastReceivedAt).
-    stream.on('connected', () => this.waiters.notify())
     stream.on('connected', () => this.waiters.notify())
     stream.start(signal)
     const handle = (event: Event): void | Promise<void> => this.#hooks.handleUserStreamEvent(event)

@@ -128,6 +128,22 @@ describe('Binance exchange', () => {
       await exchange.stop()
     })
 
+    it('Binance.US: stop() closes the listen key with DELETE before its own throttler stops', async () => {
+      const listenKey = 'usListenKey0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP'
+      const { exchange, rest, sockets, events } = binanceExchange({ domain: 'us' })
+      rest.routes.set('POST /v3/userDataStream', () => jsonResponse(200, { listenKey }))
+      rest.routes.set('DELETE /v3/userDataStream', () => jsonResponse(200, {}))
+      void exchange.start().catch(() => undefined)
+      await settle()
+      expect(sockets.sockets.map((socket) => socket.url)).toContain(`${URLS.ws}/ws/${listenKey}`)
+      const stopped = exchange.stop()
+      await vi.advanceTimersByTimeAsync(0)
+      await stopped
+      const deletes = rest.requests.filter((request) => request.method === 'DELETE' && request.url.includes('/v3/userDataStream'))
+      expect(deletes.map((request) => new URL(request.url).searchParams.get('listenKey'))).toEqual([listenKey])
+      expect(events.errors().map((error) => error.message)).not.toContainEqual(expect.stringMatching(/could not close the listen key/))
+    })
+
     it('stop leaves no timer or socket behind', async () => {
       const { exchange, sockets } = await startedBinanceExchange()
       exchange.buy(PAIR, '0.01', 'LIMIT', '30000')
