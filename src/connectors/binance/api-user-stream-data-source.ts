@@ -125,6 +125,8 @@ export class BinanceApiUserStreamDataSource extends UserStreamDataSource<Binance
   #notBefore = 0
   /** A listen-key connection was attempted and has not opened yet. */
   #awaitingOpen = false
+  /** Epoch ms a listen-key socket last opened; 0 before the first (or after stop). */
+  #listenKeyOpenedAt = 0
 
   constructor(options: BinanceUserStreamOptions) {
     const clock = options.clock ?? systemClock
@@ -166,6 +168,15 @@ export class BinanceApiUserStreamDataSource extends UserStreamDataSource<Binance
     }
   }
 
+  /**
+   * As the base's, and in listen-key mode also the moment a `/ws/<listenKey>` socket opened: such a
+   * stream has no handshake reply (a quiet account sends nothing at all), and the socket opening
+   * on a key the exchange just issued is what the WS API's subscribe reply is in the other mode.
+   */
+  override get lastReceivedAt(): number {
+    return Math.max(super.lastReceivedAt, this.#listenKeyOpenedAt)
+  }
+
   /** The id of the current WS API subscription; undefined while not subscribed or in listen-key mode. */
   get subscriptionId(): number | undefined {
     return this.#subscriptionId
@@ -182,6 +193,7 @@ export class BinanceApiUserStreamDataSource extends UserStreamDataSource<Binance
     this.#subscriptionId = undefined
     this.#notBefore = 0
     this.#awaitingOpen = false
+    this.#listenKeyOpenedAt = 0
     return this.#listenKey?.close((error) => this.#report('could not close the listen key', error)) ?? Promise.resolve()
   }
 
@@ -207,6 +219,7 @@ export class BinanceApiUserStreamDataSource extends UserStreamDataSource<Binance
   protected async authenticate(connection: WsConnection, signal: AbortSignal): Promise<void> {
     if (this.#listenKey) {
       this.#awaitingOpen = false
+      this.#listenKeyOpenedAt = this.clock.now()
       this.#listenKey.forgetRetired() // the connections that used them are closed
       return
     }

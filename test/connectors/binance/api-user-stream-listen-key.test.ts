@@ -67,6 +67,33 @@ describe('binance user stream (listen key)', () => {
     await stream.stop()
   })
 
+  it('a quiet listen-key stream counts as received from once its socket opens (there is no handshake reply)', async () => {
+    const api = fakeListenKeyApi()
+    const server = fakeBinanceSockets()
+    const { stream } = listenKeyStream(api, server.factory)
+    expect(stream.lastReceivedAt).toBe(0)
+    await settle()
+    expect(server.last().sent).toEqual([])
+    expect(stream.isConnected).toBe(true)
+    expect(stream.lastReceivedAt).toBe(Date.now())
+    await stream.stop()
+    expect(stream.lastReceivedAt).toBe(0)
+  })
+
+  it('a listen-key socket that never opens leaves the stream unheard', async () => {
+    const api = fakeListenKeyApi()
+    const attempts: string[] = []
+    const { stream } = listenKeyStream(api, (url: string) => {
+      attempts.push(url)
+      return refusedSocket(url, 'HTTP 400')
+    })
+    await settle()
+    expect(attempts).toEqual([`${URLS.ws}/ws/${LISTEN_KEY_1}`])
+    expect(stream.isConnected).toBe(false)
+    expect(stream.lastReceivedAt).toBe(0)
+    await stream.stop()
+  })
+
   it('get listen key: a failure is reported and retried by the reconnect loop', async () => {
     const api = fakeListenKeyApi(undefined, (_request, index) => (index === 0 ? jsonResponse(503, { code: -1008, msg: 'Server busy' }) : undefined))
     const server = fakeBinanceSockets()
