@@ -14,7 +14,7 @@ export interface ListenKeySocket {
 
 /** What the adapter feeds for one open `/ws/<listenKey>` socket. */
 export interface ListenKeyConnection {
-  /** Listen-key sockets take no requests; incoming frames are ignored. */
+  /** `LIST_SUBSCRIPTIONS` is answered with the listen key (the stream the socket follows); anything else is ignored. */
   receive(text: string): void
   closed(): void
 }
@@ -82,6 +82,20 @@ class ListenKeySession {
 
   send(message: object): void {
     if (this.isOpen) this.socket.send(JSON.stringify(message))
+  }
+
+  /**
+   * The socket lives on the market-stream server, whose control messages work on any connection;
+   * a client's keep-alive `LIST_SUBSCRIPTIONS` gets the one stream this socket follows.
+   */
+  receive(text: string, listenKey: string): void {
+    let request: { method?: unknown; id?: unknown }
+    try {
+      request = JSON.parse(text) as { method?: unknown; id?: unknown }
+    } catch {
+      return
+    }
+    if (request?.method === 'LIST_SUBSCRIPTIONS') this.send({ result: [listenKey], id: request.id ?? null })
   }
 
   /** The transport closed (either side). */
@@ -164,7 +178,7 @@ export function createListenKeyRegistry(options: ListenKeyRegistryOptions): List
       if (!state) return undefined
       const session = new ListenKeySession(socket, exchange, (closed) => state.sockets.delete(closed))
       state.sockets.add(session)
-      return { receive() {}, closed: () => session.closed() }
+      return { receive: (text) => session.receive(text, listenKey), closed: () => session.closed() }
     },
     expire(nowMs = clock()) {
       const expired = [...keys.values()].filter((state) => nowMs >= state.expiresAt)

@@ -81,11 +81,18 @@ describe('a /ws/<listenKey> socket', () => {
     expect(ofType(second.take(), 'balanceUpdate')).toHaveLength(1)
   })
 
-  it('ignores other accounts and incoming frames', async () => {
+  it('ignores other accounts and incoming frames other than LIST_SUBSCRIPTIONS', async () => {
     const { rig, socket, connection } = await connected()
     connection.receive('{"method":"SUBSCRIBE","params":["btcusdt@trade"],"id":1}')
+    connection.receive('not json')
     rig.exchange.engine.deposit('someone-else', { USDT: '1000' })
     expect(socket.take()).toEqual([])
+  })
+
+  it('answers a keep-alive LIST_SUBSCRIPTIONS with its listen key', async () => {
+    const { listenKey, socket, connection } = await connected()
+    connection.receive('{"method":"LIST_SUBSCRIPTIONS","id":7}')
+    expect(socket.take()).toEqual([{ result: [listenKey], id: 7 }])
   })
 })
 
