@@ -3,28 +3,37 @@
 // Everything meant for people goes to stderr. src/sim/run-sim.node.mjs bundles and calls this.
 import { startSimulatorServer } from './server.node.ts'
 
-const USAGE = `usage: npm run sim -- [--port <n>] [--seed <n>]
-  --port <n>   port to listen on, 127.0.0.1 only (0, the default, picks any free port)
-  --seed <n>   seeds markets, market makers and the test keys (default 1)`
+const USAGE = `usage: npm run sim -- [--port <n>] [--seed <n>] [--listen-keys]
+  --port <n>      port to listen on, 127.0.0.1 only (0, the default, picks any free port)
+  --seed <n>      seeds markets, market makers and the test keys (default 1)
+  --listen-keys   also serve Binance.US's listen-key user data streams
+                  (/api/v3/userDataStream and /ws/<listenKey>; off by default, as on binance.com)`
 
 export interface SimulatorCliOptions {
   readonly port: number
   readonly seed: number
+  /** `--listen-keys`: serve the listen-key user data streams Binance.US still uses. */
+  readonly listenKeys: boolean
 }
 
 /** Exit code 2: the command line was wrong (as most Unix tools do). */
 export class UsageError extends Error {}
 
 /**
- * Reads `--port <n>` / `--port=<n>` and `--seed <n>`; throws UsageError for anything else.
+ * Reads `--port <n>` / `--port=<n>`, `--seed <n>` and the switch `--listen-keys`; throws UsageError for anything else.
  * @example
- * parseSimulatorArgs(['--port', '0', '--seed', '3']) // { port: 0, seed: 3 }
+ * parseSimulatorArgs(['--port', '0', '--seed', '3', '--listen-keys']) // { port: 0, seed: 3, listenKeys: true }
  */
 export function parseSimulatorArgs(args: readonly string[]): SimulatorCliOptions {
-  const values: { port: number; seed: number } = { port: 0, seed: 1 }
+  const values: { port: number; seed: number; listenKeys: boolean } = { port: 0, seed: 1, listenKeys: false }
   for (let index = 0; index < args.length; index += 1) {
     const arg = args[index] ?? ''
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined]
+    if (flag === '--listen-keys') {
+      if (inline !== undefined) throw new UsageError('--listen-keys takes no value')
+      values.listenKeys = true
+      continue
+    }
     if (flag !== '--port' && flag !== '--seed') throw new UsageError(`unknown option '${arg}'`)
     const text = inline ?? args[(index += 1)]
     if (text === undefined) throw new UsageError(`${flag} needs a value`)
@@ -54,7 +63,7 @@ export async function runSimulatorCli(args: readonly string[]): Promise<void> {
   }
   let server: Awaited<ReturnType<typeof startSimulatorServer>>
   try {
-    server = await startSimulatorServer({ port: options.port, seed: options.seed })
+    server = await startSimulatorServer({ port: options.port, seed: options.seed, listenKeys: options.listenKeys })
   } catch (error) {
     process.stderr.write(`spotwire sim: could not start: ${error instanceof Error ? error.message : String(error)}\n`)
     process.exitCode = 1
@@ -77,7 +86,7 @@ export async function runSimulatorCli(args: readonly string[]): Promise<void> {
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
   process.stdout.write(`${JSON.stringify(server.endpoints)}\n`)
-  process.stderr.write(`spotwire simulator listening on ${server.urls.rest} (ws ${server.urls.ws}, seed ${options.seed}); Ctrl-C stops it\n`)
+  process.stderr.write(`spotwire simulator listening on ${server.urls.rest} (ws ${server.urls.ws}, seed ${options.seed}${options.listenKeys ? ', listen keys on' : ''}); Ctrl-C stops it\n`)
 }
 
 function integerIn(text: string, flag: string, min: number, max: number): number {

@@ -4,7 +4,7 @@
 // simulator it imports) into one ESM file in a temporary directory, which is imported, then removed.
 // esbuild writes nothing to stdout: the first stdout line must be the simulator's JSON.
 //
-//   node src/sim/run-sim.node.mjs [--port <n>] [--seed <n>]
+//   node src/sim/run-sim.node.mjs [--port <n>] [--seed <n>] [--listen-keys]
 import { build, stop as stopEsbuild } from 'esbuild'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'

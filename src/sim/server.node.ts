@@ -26,6 +26,11 @@ export interface SimulatorServerOptions {
   readonly seed?: number
   /** Serve this simulator instead of creating one; `close()` then leaves it undisposed. */
   readonly simulator?: Simulator
+  /**
+   * Serves Binance.US's listen-key user data streams (`/api/v3/userDataStream`, `/ws/<listenKey>`)
+   * on the simulator created here (default false); ignored when `simulator` is given.
+   */
+  readonly listenKeys?: boolean
   /** How often depth windows are pushed (default 100 ms). */
   readonly tickMs?: number
   /** How often the market makers act (default 1000 ms). */
@@ -59,7 +64,7 @@ export interface SimulatorServer {
 export async function startSimulatorServer(options: SimulatorServerOptions = {}): Promise<SimulatorServer> {
   const host = options.host ?? '127.0.0.1'
   const ownsSimulator = options.simulator === undefined
-  const simulator = options.simulator ?? createSimulator({ seed: options.seed ?? 1 })
+  const simulator = options.simulator ?? createSimulator({ seed: options.seed ?? 1, listenKeys: options.listenKeys === true })
   const keepAlive = { pingIntervalMs: options.pingIntervalMs ?? 20_000, pongTimeoutMs: options.pongTimeoutMs ?? 60_000 }
   const sockets = new WebSocketServer({ noServer: true })
   const server = createServer((request, response) => {

@@ -15,6 +15,8 @@ export interface SimulatorPluginOptions {
   readonly prefix?: string
   /** Seeds the simulator (default 1). */
   readonly seed?: number
+  /** Serves Binance.US's listen-key user data streams (`/api/v3/userDataStream`, `/ws/<listenKey>`); default false. */
+  readonly listenKeys?: boolean
   /** How often depth windows are pushed (default 100 ms). */
   readonly tickMs?: number
   /** How often the market makers act (default 1000 ms). */
@@ -49,7 +51,7 @@ export function simulatorPlugin(options: SimulatorPluginOptions = {}): Plugin {
 }
 
 function mountSimulator(server: ViteDevServer, prefix: string, options: SimulatorPluginOptions): () => void {
-  const simulator = createSimulator({ seed: options.seed ?? 1 })
+  const simulator = createSimulator({ seed: options.seed ?? 1, listenKeys: options.listenKeys === true })
   const keepAlive = { pingIntervalMs: options.pingIntervalMs ?? 20_000, pongTimeoutMs: options.pongTimeoutMs ?? 60_000 }
   const sockets = new WebSocketServer({ noServer: true })
   const stopClock = startSimulatorClock(simulator, { tickMs: options.tickMs ?? 100, makerIntervalMs: options.makerIntervalMs ?? 1000 })

@@ -99,16 +99,36 @@ describe('npm run sim', () => {
   }, 30_000)
 
   it('exits 2 with the usage on stderr for an unknown flag', async () => {
-    const run = runSim(['--listen-keys'])
+    const run = runSim(['--tick-ms', '5'])
     expect(await run.exited).toBe(2)
-    expect(run.stderr()).toMatch(/unknown option '--listen-keys'[\s\S]*usage:/)
+    expect(run.stderr()).toMatch(/unknown option '--tick-ms'[\s\S]*usage:[\s\S]*--listen-keys/)
+  }, 30_000)
+
+  it('serves listen keys with --listen-keys (and not without)', async () => {
+    const [withKeys, without] = [runSim(['--listen-keys', '--seed', '4']), runSim(['--seed', '4'])]
+    const [a, b] = (await Promise.all([firstLine(withKeys), firstLine(without)])).map((line) => JSON.parse(line) as Record<string, string>)
+    const post = (info: Record<string, string> | undefined) =>
+      fetch(`${info?.['rest']}/v3/userDataStream`, { method: 'POST', headers: { 'X-MBX-APIKEY': info?.['apiKey'] ?? '' } })
+    const created = await post(a)
+    expect(created.status).toBe(200)
+    expect(await created.json()).toEqual({ listenKey: expect.stringMatching(/^[A-Za-z0-9]{64}$/) })
+    expect((await post(b)).status).toBe(404)
+    expect(withKeys.stderr()).toContain('listen keys on')
+    for (const run of [withKeys, without]) process.kill(-(run.child.pid ?? 0), 'SIGTERM')
+    expect(await Promise.all([withKeys.exited, without.exited])).toEqual([0, 0])
   }, 30_000)
 })
 
 describe('simulator command line', () => {
-  it('reads --port and --seed, in both spellings, with defaults 0 and 1', () => {
-    expect(parseSimulatorArgs([])).toEqual({ port: 0, seed: 1 })
-    expect(parseSimulatorArgs(['--port', '8081', '--seed=42'])).toEqual({ port: 8081, seed: 42 })
+  it('reads --port and --seed, in both spellings, with defaults 0 and 1, and no listen keys', () => {
+    expect(parseSimulatorArgs([])).toEqual({ port: 0, seed: 1, listenKeys: false })
+    expect(parseSimulatorArgs(['--port', '8081', '--seed=42'])).toEqual({ port: 8081, seed: 42, listenKeys: false })
+  })
+
+  it('reads the switch --listen-keys anywhere, and refuses a value for it', () => {
+    expect(parseSimulatorArgs(['--listen-keys'])).toEqual({ port: 0, seed: 1, listenKeys: true })
+    expect(parseSimulatorArgs(['--seed', '3', '--listen-keys', '--port=0'])).toEqual({ port: 0, seed: 3, listenKeys: true })
+    expect(() => parseSimulatorArgs(['--listen-keys=true'])).toThrow(/takes no value/)
   })
 
   it('refuses ports outside 0..65535, non-integers and a missing value', () => {

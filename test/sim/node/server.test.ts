@@ -142,6 +142,45 @@ describe('simulator server: WebSockets', () => {
   })
 })
 
+describe('simulator server: listen keys (Binance.US)', () => {
+  async function newListenKey(server: SimulatorServer): Promise<Response> {
+    return fetch(`${server.urls.rest}/v3/userDataStream`, { method: 'POST', headers: { 'X-MBX-APIKEY': server.apiKey } })
+  }
+
+  it('listenKeys: true serves POST /api/v3/userDataStream and the account\'s raw events on /ws/<listenKey>', async () => {
+    const server = await start({ listenKeys: true })
+    const response = await newListenKey(server)
+    expect(response.status).toBe(200)
+    const { listenKey } = (await response.json()) as { listenKey: string }
+    expect(listenKey).toMatch(/^[A-Za-z0-9]{64}$/)
+    const client = await openSocket(`${server.urls.ws}/ws/${listenKey}`)
+    expect(server.simulator.openConnections()).toEqual({ market: 0, wsApi: 0, listenKey: 1 })
+    const depth = (await (await fetch(`${server.urls.rest}/v3/depth?symbol=BTCUSDT&limit=5`)).json()) as { bids: [string, string][] }
+    const body = signedQuery(server.apiSecret, {
+      symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.001', price: depth.bids[0]?.[0] ?? '',
+      newClientOrderId: 'listen-key-1', timestamp: String(Date.now()),
+    })
+    const order = await fetch(`${server.urls.rest}/v3/order`, {
+      method: 'POST',
+      headers: { 'X-MBX-APIKEY': server.apiKey, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body,
+    })
+    expect(order.status, await order.clone().text()).toBe(200)
+    expect(await client.next((frame) => frame['e'] === 'executionReport')).toMatchObject({ c: 'listen-key-1', x: 'NEW' })
+    client.socket.close()
+  })
+
+  it('serves no listen keys by default, nor when given a simulator made without them', async () => {
+    const plain = await start()
+    expect((await newListenKey(plain)).status).toBe(404)
+    const simulator = createSimulator({ seed: 3 })
+    const given = await start({ simulator, listenKeys: true })
+    expect((await newListenKey(given)).status).toBe(404)
+    await given.close()
+    simulator.dispose()
+  })
+})
+
 describe('simulator server: lifecycle', () => {
   it('ends a hung request when its client aborts, and close() still resolves', async () => {
     const simulator = createSimulator({ seed: 3 })

@@ -65,6 +65,26 @@ describe('simulator Vite plugin', () => {
     stream.socket.close()
   })
 
+  it('listenKeys: true serves listen keys under the prefix; a DELETE ends their socket', async () => {
+    const { origin } = await startVite({ listenKeys: true, seed: 3 })
+    const { apiKey } = (await (await fetch(`${origin}/sim/info`)).json()) as Record<string, string>
+    const headers = { 'X-MBX-APIKEY': apiKey ?? '' }
+    const created = await fetch(`${origin}/sim/api/v3/userDataStream`, { method: 'POST', headers })
+    expect(created.status).toBe(200)
+    const { listenKey } = (await created.json()) as { listenKey: string }
+    const stream = await openSocket(`${origin.replace('http', 'ws')}/sim/ws/${listenKey}`)
+    const deleted = await fetch(`${origin}/sim/api/v3/userDataStream?listenKey=${listenKey}`, { method: 'DELETE', headers })
+    expect(deleted.status).toBe(200)
+    expect(await stream.closed).toBe(1000)
+  })
+
+  it('serves no listen keys by default', async () => {
+    const { origin } = await startVite({ seed: 3 })
+    const { apiKey } = (await (await fetch(`${origin}/sim/info`)).json()) as Record<string, string>
+    const response = await fetch(`${origin}/sim/api/v3/userDataStream`, { method: 'POST', headers: { 'X-MBX-APIKEY': apiKey ?? '' } })
+    expect(response.status).toBe(404)
+  })
+
   it("leaves other upgrades to Vite: its HMR socket still connects", async () => {
     const { origin } = await startVite()
     const hmr = new WebSocket(`${origin.replace('http', 'ws')}/`, 'vite-hmr')

@@ -9,7 +9,7 @@ import { onTestFinished } from 'vitest'
 import { type BinanceExchange, createBinanceExchange } from '../../../../src/connectors/binance/index.ts'
 import type { BinanceExchangeOptions } from '../../../../src/connectors/binance/index.ts'
 import type { OrderTrackerEvents } from '../../../../src/core/orders/order-events.ts'
-import { createSimulator, type Simulator } from '../../../../src/sim/index.ts'
+import type { Simulator } from '../../../../src/sim/index.ts'
 import { startSimulatorServer } from '../../../../src/sim/server.node.ts'
 
 /** Every wait in these suites gives up after this long: generous, bounded. */
@@ -96,6 +96,8 @@ export interface E2eRig {
   readonly serverSockets: readonly ServerSocketRecord[]
   /** Paths of the server's connections the simulator has not seen closed (`/stream?…`, `/ws-api/v3`). */
   openServerSockets(): string[]
+  /** Every REST request the simulator answered (control endpoint included), in order. */
+  readonly serverRequests: readonly ServerRequestRecord[]
 }
 
 export interface E2eOptions {
@@ -105,6 +107,8 @@ export interface E2eOptions {
   readonly exchange?: Partial<Omit<BinanceExchangeOptions, 'apiKey' | 'apiSecret' | 'urls' | 'tradingPairs'>>
   /** Start the exchange and wait until it is ready. Default true. */
   readonly start?: boolean
+  /** Serve Binance.US's listen-key user data streams (for `exchange: { domain: 'us' }`). Default false. */
+  readonly listenKeys?: boolean
 }
 
 /**
@@ -115,11 +119,13 @@ export interface E2eOptions {
  * const { exchange, simulator, events } = await startE2e({ seed: 11 })
  */
 export async function startE2e(options: E2eOptions = {}): Promise<E2eRig> {
-  // The kit builds the simulator itself to record, at the simulator's socket door, the connections
-  // the server hands it, what each asked for, and when the server saw each one close.
-  const simulator = createSimulator({ seed: options.seed ?? 7 })
+  // The kit records, at the simulator's doors, the connections the server hands it (what each asked
+  // for, what it was sent, when the server saw it close) and the REST requests; the server looks
+  // both doors up on every use, so wrapping them before the exchange connects sees everything.
+  const server = await startSimulatorServer({ port: 0, seed: options.seed ?? 7, listenKeys: options.listenKeys ?? false })
+  const { simulator } = server
   const sockets = recordSockets(simulator)
-  const server = await startSimulatorServer({ port: 0, simulator })
+  const requests = recordRequests(simulator)
   const exchange = createBinanceExchange({
     apiKey: server.apiKey,
     apiSecret: server.apiSecret,
@@ -147,12 +153,12 @@ export async function startE2e(options: E2eOptions = {}): Promise<E2eRig> {
         try {
           await stopExchange()
         } finally {
-          await server.close()
-          simulator.dispose()
+          await server.close() // disposes the simulator it created
         }
       })()),
     serverSockets: sockets,
     openServerSockets: () => sockets.filter((socket) => socket.open).map((socket) => socket.path),
+    serverRequests: requests,
   }
   onTestFinished(() => rig.close())
   if (options.start ?? true) {
@@ -167,6 +173,19 @@ export interface ServerSocketRecord {
   open: boolean
   /** The `method` of every JSON request the client sent on it (WS API) or of SUBSCRIBE frames. */
   readonly methods: string[]
+  /** Every frame the server sent on it that reached the transport, parsed (after the simulator's frame faults). */
+  readonly sent: unknown[]
+}
+
+/** One REST request the simulator answered. */
+export interface ServerRequestRecord {
+  readonly method: string
+  /** The path under the server's root (`/api/v3/userDataStream`). */
+  readonly path: string
+  /** Query-string parameters (the connector's PUT and DELETE carry `listenKey` there). */
+  readonly query: URLSearchParams
+  /** The status answered; undefined while the request is still running. */
+  status: number | undefined
 }
 
 /** Wraps `simulator.connect` to record every connection the server accepts, what it asked and whether it is still open. */
@@ -174,9 +193,17 @@ function recordSockets(simulator: Simulator): ServerSocketRecord[] {
   const records: ServerSocketRecord[] = []
   const connect = simulator.connect.bind(simulator)
   simulator.connect = (path, socket) => {
-    const record: ServerSocketRecord = { path, open: true, methods: [] }
+    const record: ServerSocketRecord = { path, open: true, methods: [], sent: [] }
     records.push(record)
-    const connection = connect(path, socket)
+    const recordingSocket: typeof socket = {
+      send: (text) => {
+        record.sent.push(parsedOrText(text))
+        socket.send(text)
+      },
+      close: (code, reason) => socket.close(code, reason),
+      ...(socket.drop ? { drop: () => socket.drop?.() } : {}),
+    }
+    const connection = connect(path, recordingSocket)
     return {
       receive: (text) => {
         connection.receive(text)
@@ -190,6 +217,29 @@ function recordSockets(simulator: Simulator): ServerSocketRecord[] {
     }
   }
   return records
+}
+
+/** Wraps `simulator.fetch` to record every REST request and the status answered. */
+function recordRequests(simulator: Simulator): ServerRequestRecord[] {
+  const records: ServerRequestRecord[] = []
+  const fetchFromSimulator = simulator.fetch.bind(simulator)
+  simulator.fetch = async (request) => {
+    const url = new URL(request.url)
+    const record: ServerRequestRecord = { method: request.method, path: url.pathname, query: url.searchParams, status: undefined }
+    records.push(record)
+    const response = await fetchFromSimulator(request)
+    record.status = response.status
+    return response
+  }
+  return records
+}
+
+function parsedOrText(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return text // a malformed-frame fault
+  }
 }
 
 function methodOf(text: string): string {
