@@ -112,10 +112,13 @@ describe('simulator server: WebSockets', () => {
   })
 
   it('pings every pingIntervalMs and keeps a socket that answers', async () => {
-    const server = await start({ pingIntervalMs: 40, pongTimeoutMs: 150 })
+    // 15 pings span more than one pong timeout, so only the pongs can have kept the socket open.
+    // Waiting for a count (not a fixed time) keeps this steady on a loaded machine.
+    const server = await start({ pingIntervalMs: 50, pongTimeoutMs: 500 })
     const client = await openSocket(server.urls.wsApi)
-    await delay(400)
-    expect(client.pings.length).toBeGreaterThanOrEqual(5)
+    const deadline = Date.now() + 10_000
+    while (client.pings.length < 15 && Date.now() < deadline) await delay(20)
+    expect(client.pings.length).toBeGreaterThanOrEqual(15)
     expect(client.socket.readyState).toBe(client.socket.OPEN)
     client.socket.close()
   })
