@@ -122,7 +122,7 @@ describe('npm run new-connector', () => {
       types: './dist/connectors/testex/index.d.ts',
       default: './dist/connectors/testex/index.js',
     })
-    expect(Object.keys(manifest.exports)).toEqual(['.', './binance', './testex', './testing', './sim', './package.json'])
+    expect(Object.keys(manifest.exports)).toEqual(['.', './binance', './testex', './testing', './sim', './sim/node', './package.json'])
     expect(text).toBe(`${JSON.stringify(manifest, null, 2)}\n`)
     const { ['./testex']: _added, ...others } = manifest.exports
     expect(others).toEqual((JSON.parse(originalManifest) as { exports: Record<string, unknown> }).exports)
