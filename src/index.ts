@@ -102,6 +102,7 @@ export type {
 export {
   OrderBookTracker,
   type OrderBookSnapshotSource,
+  type OrderBookStatusChange,
   type OrderBookTrackerEvents,
   type OrderBookTrackerOptions,
 } from './core/order-book/order-book-tracker.ts'
@@ -163,6 +164,11 @@ export type {
   ExchangeEvents,
   ExchangeIntervals,
   ExchangeStatusDict,
+  MarketEventName,
+  MarketStreamConnectedEvent,
+  MarketTradeEvent,
+  OrderBookStatusEvent,
+  OrderBookUpdateEvent,
   PlacedOrder,
   TradingRulesAndSymbols,
 } from './core/exchange/exchange-types.ts'

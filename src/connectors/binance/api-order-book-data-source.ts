@@ -130,6 +130,7 @@ export class BinanceOrderBookDataSource extends OrderBookDataSource implements E
       resyncAll: () => {
         for (const pair of this.tradingPairs) this.#sink?.resync?.(pair)
       },
+      opened: () => this.notifyConnected(),
       report: (error) => this.emit('error', error),
       clock: this.#clock,
       settings: options,

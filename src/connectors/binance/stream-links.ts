@@ -36,6 +36,8 @@ export interface StreamLinksOptions {
   readonly deliver: (message: OrderBookMessage) => void
   /** Marks every book stale and fetches new snapshots. */
   readonly resyncAll: () => void
+  /** A socket opened: the first, a reconnect, or a roll's replacement. */
+  readonly opened: () => void
   readonly report: (error: Error) => void
 }
 
@@ -205,6 +207,7 @@ export class StreamLinks {
       this.#handoff.begin()
       this.#completeRollIfDone()
     }
+    this.#options.opened()
   }
 
   /** Subscribes pairs added (and unsubscribes pairs removed) between building the URL and opening. */

@@ -95,6 +95,7 @@ export abstract class ExchangeBase<UserStreamEvent = unknown> extends ExchangeHo
       timeSynchronizer: this.timeSynchronizer,
       ownThrottler,
       report: (error, task) => this.reportError(error, task),
+      emitMarketEvent: (name, payload) => this.#events.emit(name, payload),
       hooks: {
         name: () => this.name,
         isCancelRequestSynchronous: () => this.isCancelRequestSynchronous,
@@ -229,10 +230,12 @@ export abstract class ExchangeBase<UserStreamEvent = unknown> extends ExchangeHo
   }
 
   /**
-   * Adds a handler for an order event or `error`; returns a function that removes it.
+   * Adds a handler for an order event, a market event (`orderBookStatus`, `orderBookUpdate`,
+   * `marketTrade`, `marketStreamConnected`) or `error`; returns a function that removes it.
    *
    * @example
    * exchange.on('orderFilled', (fill) => console.log(fill.tradeId, fill.amount.toFixed()))
+   * exchange.on('marketTrade', (trade) => tape.push(`${trade.takerSide} ${trade.amount} @ ${trade.price}`))
    */
   on<Name extends keyof ExchangeEvents>(name: Name, handler: EventHandler<ExchangeEvents[Name]>): () => void {
     return this.#events.on(name, handler)

@@ -22,6 +22,7 @@ import type {
   PlacedOrder,
   TradingRulesAndSymbols,
 } from './exchange-types.ts'
+import { forwardMarketEvents, type MarketEventSink } from './market-events.ts'
 import type { OrderFlowContext } from './order-flow-context.ts'
 import { updateActiveOrders, updateLostOrders } from './order-status-polling.ts'
 import { runPeriodically } from './periodic-task.ts'
@@ -65,6 +66,8 @@ export interface ExchangeRuntimeOptions<Event> {
   readonly hooks: RuntimeHooks<Event>
   /** Reports on the exchange's `error` event; `task` names failed background work. */
   readonly report: (error: unknown, task?: string) => void
+  /** Emits the market events (book status and updates, public trades, stream opens) until stop. */
+  readonly emitMarketEvent: MarketEventSink
 }
 
 interface LoopTiming {
@@ -192,6 +195,7 @@ export class ExchangeRuntime<Event> {
     source.on('error', (error) => this.#options.report(error))
     tracker.on('error', (error) => this.#options.report(error))
     tracker.on('status', () => this.waiters.notify())
+    forwardMarketEvents({ tracker, source, emit: this.#options.emitMarketEvent, isActive: () => this.#state !== 'stopped' })
     this.#books = { tracker, source }
     return this.#books
   }

@@ -1,9 +1,11 @@
 // The exchange base's vocabulary: its options and default intervals, what the connector hooks
 // return, the events it emits and the readiness flags it reports.
 import type { Clock } from '../clock.ts'
-import type { OrderBookMessageSink } from '../order-book/data-source.ts'
-import type { OrderBookSnapshotSource } from '../order-book/order-book-tracker.ts'
+import type { Big } from '../decimal.ts'
+import type { MarketStreamConnectedEvent, OrderBookMessageSink } from '../order-book/data-source.ts'
+import type { OrderBookSnapshotSource, OrderBookStatusChange } from '../order-book/order-book-tracker.ts'
 import type { OrderTrackerEvents } from '../orders/order-events.ts'
+import type { TradeType } from '../orders/order-state.ts'
 import type { TradingRule } from '../orders/trading-rule.ts'
 import type { Throttler } from '../throttler.ts'
 import type { RateLimit } from '../throttler-limits.ts'
@@ -95,21 +97,69 @@ export interface ExchangeStatusDict {
   readonly userStreamInitialized: boolean
 }
 
-/** The seven order events (payloads as the order tracker emits them) and `error`. */
+/** `orderBookStatus`: a pair's book changed status (`'syncing'` → `'live'`, `'live'` → `'stale'`, …). */
+export type OrderBookStatusEvent = OrderBookStatusChange
+
+/** `orderBookUpdate`: a snapshot or a diff message was applied to a pair's book. */
+export interface OrderBookUpdateEvent {
+  readonly tradingPair: string
+  /** The book's update id after it (Binance: the snapshot's `lastUpdateId`, then each diff's `u`). */
+  readonly updateId: number
+}
+
+/** `marketTrade`: one public trade of a tracked pair (anyone's, not only this account's). */
+export interface MarketTradeEvent {
+  readonly tradingPair: string
+  readonly tradeId: string
+  readonly price: Big
+  readonly amount: Big
+  /** When the trade happened, epoch ms (Binance: the trade time `T`). */
+  readonly timestamp: number
+  /** The side that took liquidity (Binance: `m` true, the buyer was the maker, is `'SELL'`). */
+  readonly takerSide: TradeType
+}
+
+export type { MarketStreamConnectedEvent }
+
+/**
+ * The seven order events (payloads as the order tracker emits them), the market events and
+ * `error`. Market events come from the books and their public stream, need no keys, and stop with
+ * `stop()` (none fires once it was called). A handler that throws is reported on `error`.
+ */
 export interface ExchangeEvents extends Omit<OrderTrackerEvents, 'error'> {
   /** Failed background work (`ExchangeTaskError`), malformed payloads, tracker notes, throwing handlers. */
   error: Error
+  /**
+   * A pair's book changed status: `{ tradingPair, status, previous }` (a gap turns it `'live'` →
+   * `'stale'`, the resync `'stale'` → `'live'`).
+   */
+  orderBookStatus: OrderBookStatusEvent
+  /** After each snapshot and each diff message applied to a pair's book: `{ tradingPair, updateId }`. */
+  orderBookUpdate: OrderBookUpdateEvent
+  /** Each public trade of a tracked pair: `{ tradingPair, tradeId, price, amount, timestamp, takerSide }`. */
+  marketTrade: MarketTradeEvent
+  /**
+   * Each time the public market stream's socket opens: `{ connections }`, 1 on the first open;
+   * above 1 after a reconnect (or a planned connection roll, e.g. Binance's before its 24 h cut-off).
+   */
+  marketStreamConnected: MarketStreamConnectedEvent
 }
+
+/** The market events' names (the ones the books and the public stream emit). */
+export type MarketEventName = 'orderBookStatus' | 'orderBookUpdate' | 'marketTrade' | 'marketStreamConnected'
 
 /**
  * What the exchange needs from a connector's order-book data source: the tracker's snapshot source
- * plus a way to attach the tracker, a public stream to run and an error channel. The core's
- * `OrderBookDataSource` provides all but `listenForSubscriptions`, which the connector adds (it owns
- * the socket: connect, `subscribeAll()` on every open, `handleRawMessage` for every message).
+ * plus a way to attach the tracker, a public stream to run, an error channel and a `connected` event.
+ * The core's `OrderBookDataSource` provides all but `listenForSubscriptions`, which the connector
+ * adds (it owns the socket: connect, `notifyConnected()` and `subscribeAll()` on every open,
+ * `handleRawMessage` for every message).
  */
 export interface ExchangeOrderBookDataSource extends OrderBookSnapshotSource {
   attach(sink: OrderBookMessageSink): () => void
   on(name: 'error', handler: (error: Error) => void): () => void
+  /** Each open of the public stream's socket (`OrderBookDataSource.notifyConnected` emits it). */
+  on(name: 'connected', handler: (event: MarketStreamConnectedEvent) => void): () => void
   /** Runs the public stream until `signal` aborts; may resolve at once if it runs in the background. */
   listenForSubscriptions(signal: AbortSignal): void | Promise<void>
 }

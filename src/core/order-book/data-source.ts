@@ -23,9 +23,17 @@ export interface OrderBookMessageSink {
   handleMessage(message: OrderBookMessage): void
 }
 
+/** The public market stream's socket opened (`connected` here, `marketStreamConnected` on the exchange). */
+export interface MarketStreamConnectedEvent {
+  /** Socket opens so far: 1 on the first, more after each reconnect (or planned connection roll). */
+  readonly connections: number
+}
+
 export interface OrderBookDataSourceEvents {
   /** Malformed payloads (`PayloadValidationError`, raw payload attached) and failed (un)subscribes. */
   error: Error
+  /** Each time the public stream's socket opens; the connector calls `notifyConnected()` then. */
+  connected: MarketStreamConnectedEvent
 }
 
 export interface OrderBookDataSourceOptions {
@@ -54,6 +62,7 @@ export abstract class OrderBookDataSource
   abstract readonly sequenceRule: DiffSequenceRule
   readonly #pairs: Set<string>
   #sink: OrderBookMessageSink | undefined
+  #connections = 0
 
   constructor(options: OrderBookDataSourceOptions = {}) {
     super()
@@ -81,6 +90,24 @@ export abstract class OrderBookDataSource
 
   get tradingPairs(): string[] {
     return [...this.#pairs]
+  }
+
+  /** How many times the public stream's socket has opened (see `notifyConnected`). */
+  get connections(): number {
+    return this.#connections
+  }
+
+  /**
+   * The connector calls it each time its public stream's socket opens (reconnects and connection
+   * rolls too): counts the open and emits `connected` with the count, which the exchange re-emits
+   * as `marketStreamConnected`.
+   *
+   * @example
+   * new WsAssistant({ url, onOpen: () => { this.notifyConnected(); void this.subscribeAll() } })
+   */
+  protected notifyConnected(): void {
+    this.#connections += 1
+    this.emit('connected', { connections: this.#connections })
   }
 
   /**

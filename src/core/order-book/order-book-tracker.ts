@@ -5,7 +5,12 @@
 import { asError, InvalidInputError, PayloadValidationError } from '../errors.ts'
 import { EventEmitter } from '../events.ts'
 import { OrderBook } from './order-book.ts'
-import type { OrderBookDiffMessage, OrderBookMessage, OrderBookSnapshotMessage } from './order-book-message.ts'
+import type {
+  OrderBookDiffMessage,
+  OrderBookMessage,
+  OrderBookSnapshotMessage,
+  OrderBookTradeMessage,
+} from './order-book-message.ts'
 import { findMessageProblem } from './order-book-message.ts'
 import { TrackedOrderBookView, type OrderBookStatus, type OrderBookView } from './order-book-view.ts'
 import type { DiffSequenceRule } from './sequence-rules.ts'
@@ -40,6 +45,8 @@ export interface OrderBookTrackerEvents {
   status: OrderBookStatusChange
   /** After a snapshot (with its replayed diffs) and after each diff message applied. */
   update: OrderBookView
+  /** A public trade of a tracked pair, once it has set the book's last trade price. */
+  trade: OrderBookTradeMessage
 }
 
 type UpdateCallback = (book: OrderBookView) => void
@@ -149,6 +156,7 @@ export class OrderBookTracker extends EventEmitter<OrderBookTrackerEvents> {
     return this.#pairs.get(tradingPair)?.view
   }
 
+  /** The pair's last public trade price, or null before its first trade (each trade is also a `trade` event). */
   lastTradePrice(tradingPair: string): number | null {
     return this.#pairs.get(tradingPair)?.book.lastTradePrice ?? null
   }
@@ -186,7 +194,11 @@ export class OrderBookTracker extends EventEmitter<OrderBookTrackerEvents> {
     if (!pair) return
     if (message.type === 'diff') this.#handleDiff(pair, message)
     else if (message.type === 'snapshot') this.#handlePushedSnapshot(pair, message)
-    else if (message.type === 'trade') this.#apply(pair, message, () => pair.book.applyTrade(message))
+    else if (message.type === 'trade') this.#handleTrade(pair, message)
+  }
+
+  #handleTrade(pair: PairState, trade: OrderBookTradeMessage): void {
+    if (this.#apply(pair, trade, () => pair.book.applyTrade(trade))) this.emit('trade', trade)
   }
 
   #handleDiff(pair: PairState, diff: OrderBookDiffMessage): void {

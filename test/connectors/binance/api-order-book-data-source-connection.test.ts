@@ -111,6 +111,28 @@ describe('Binance order book data source: the connection', () => {
     market.stop()
   })
 
+  it("emits 'connected' on every socket open, counted: 1 first, 2 after a drop and reconnect, 3 for a roll's replacement", async () => {
+    const market = binanceMarket({ maxConnectionAgeMs: 60_000, livenessTimeoutMs: 0 })
+    const connections: number[] = []
+    market.source.on('connected', (event) => connections.push(event.connections))
+    const first = await market.listen()
+    expect(connections).toEqual([1])
+    first.drop()
+    await flush()
+    expect(connections).toEqual([1])
+    await vi.advanceTimersByTimeAsync(1_000)
+    market.sockets.last().accept()
+    await flush()
+    expect(connections).toEqual([1, 2])
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(market.sockets.sockets).toHaveLength(3)
+    market.sockets.last().accept()
+    await flush()
+    expect(connections).toEqual([1, 2, 3])
+    expect(market.source.connections).toBe(3)
+    market.stop()
+  })
+
   describe('rolling the connection before the 24 h cut-off', () => {
     it('opens the replacement first, moves the book over at the continuing diff, and never goes stale', async () => {
       const market = await liveMarket({ maxConnectionAgeMs: 60_000, livenessTimeoutMs: 0 })

@@ -96,6 +96,11 @@ class ExampleDataSource extends OrderBookDataSource {
     this.unknown.push(raw)
   }
 
+  /** What the connector's socket does on every open. */
+  socketOpened(): void {
+    this.notifyConnected()
+  }
+
   protected sendSubscribe(tradingPairs: readonly string[]): Promise<void> {
     return this.#send('SUBSCRIBE', tradingPairs)
   }
@@ -299,6 +304,17 @@ describe('OrderBookDataSource', () => {
       expect(errors[0]?.message).toBe('Unsubscribing from BNB-BTC failed')
       dataSource.handleRawMessage(depthUpdate)
       expect(routed).toEqual([])
+    })
+
+    it("counts each socket open the connector reports and emits 'connected' with the count", () => {
+      const { dataSource } = createDataSource()
+      const connections: number[] = []
+      dataSource.on('connected', (event) => connections.push(event.connections))
+      expect(dataSource.connections).toBe(0)
+      dataSource.socketOpened()
+      dataSource.socketOpened()
+      expect(connections).toEqual([1, 2])
+      expect(dataSource.connections).toBe(2)
     })
 
     it('subscribes every pair in one request on (re)connect', async () => {

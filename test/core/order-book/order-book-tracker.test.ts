@@ -3,6 +3,7 @@ import { InvalidInputError, NetworkError, PayloadValidationError } from '../../.
 import type {
   OrderBookDiffMessage,
   OrderBookSnapshotMessage,
+  OrderBookTradeMessage,
   PriceLevelInput,
 } from '../../../src/core/order-book/order-book-message.ts'
 import {
@@ -442,6 +443,22 @@ describe('OrderBookTracker', () => {
       expect(tracker.lastTradePrice('DOGE-USDT')).toBeNull()
       expect(view.lastTradePrice).toBe(30000.1)
       expect(view.lastTradeTimestamp).toBe(1_700_000_000_000)
+    })
+
+    it("emits 'trade' for each trade of a tracked pair once its price is kept, and none for a bad one, an untracked pair or after stop", async () => {
+      const { tracker, errors } = await createLiveTracker(100)
+      const trades: OrderBookTradeMessage[] = []
+      tracker.on('trade', (trade) => trades.push(trade))
+      const trade = { type: 'trade', tradingPair: PAIR, tradeId: 7, price: '30000.10', amount: '0.25', side: 'sell', timestamp: 5 } as const
+      tracker.handleMessage(trade)
+      tracker.handleMessage({ ...trade, tradeId: 8, price: 'NaN' })
+      tracker.handleMessage({ ...trade, tradeId: 9, tradingPair: 'ETH-USDT' })
+      expect(trades).toEqual([trade])
+      expect(tracker.lastTradePrice(PAIR)).toBe(30000.1)
+      expect(errors).toHaveLength(1)
+      tracker.stop()
+      tracker.handleMessage({ ...trade, tradeId: 10 })
+      expect(trades).toHaveLength(1)
     })
   })
 
