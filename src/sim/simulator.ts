@@ -2,7 +2,7 @@
 // /api/v3 plus the /__sim/ control endpoint) and `connect` (public streams, the WS API and
 // listen-key streams). Web APIs only; the Node server, the Vite mount and the Worker adapter add
 // the transport and call `tick()` / `stepMarketMakers()` from their timers.
-import { SeededRandom, createSimulatedExchange, type MarketConfig, type SimulatedExchange } from './engine/index.ts'
+import { SeededRandom, createSimulatedExchange, type MarketConfig, type MarketMakerOptions, type SimulatedExchange } from './engine/index.ts'
 import { CONTROL_PREFIX, handleControlRequest } from './control/control-routes.ts'
 import { FaultInjector } from './faults/fault-injector.ts'
 import type { FrameChannel, SocketKind } from './faults/fault-spec.ts'
@@ -23,6 +23,8 @@ export interface SimulatorOptions {
   /** The undisturbed server clock (epoch ms); the `clockSkew` fault is added on top. */
   readonly now?: () => number
   readonly markets?: readonly MarketConfig[]
+  /** The synthetic liquidity; by default 25 quotes a side, so a 20-level ladder is always full. */
+  readonly marketMakers?: Omit<MarketMakerOptions, 'seed'>
   /** Request weight and order-count limits of the REST door and the WS API. */
   readonly limits?: RateLimitOptions
   /**
@@ -63,6 +65,9 @@ export interface Simulator {
   dispose(): void
 }
 
+/** Enough quotes a side for a top-20 ladder with room to spare when takers eat a few levels. */
+const DEFAULT_LEVELS_PER_SIDE = 25
+
 interface OpenSocket {
   readonly kind: SocketKind
   readonly socket: FaultySocket
@@ -79,7 +84,12 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const faults = new FaultInjector()
   const baseNow = options.now ?? (() => Date.now())
   const now = () => baseNow() + faults.clockSkewMs
-  const exchange = createSimulatedExchange({ seed, now, ...(options.markets ? { markets: options.markets } : {}) })
+  const exchange = createSimulatedExchange({
+    seed,
+    now,
+    marketMakers: { levelsPerSide: DEFAULT_LEVELS_PER_SIDE, ...options.marketMakers },
+    ...(options.markets ? { markets: options.markets } : {}),
+  })
   const credentials = options.credentials ?? testCredentials(seed)
   const limits = options.limits ? { limits: options.limits } : {}
   const listenKeys = options.listenKeys === true ? createListenKeyRegistry({ exchange, now, seed }) : undefined

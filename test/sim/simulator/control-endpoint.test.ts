@@ -125,3 +125,15 @@ describe('open connections', () => {
     expect(response.headers.get('Access-Control-Allow-Headers')).toMatch(/Content-Type/)
   })
 })
+
+describe('synthetic liquidity', () => {
+  it('quotes 25 levels a side by default, so a 20-level ladder is full; marketMakers overrides it', async () => {
+    const rig = startRig()
+    const book = rig.simulator.truth.book('BTCUSDT')!
+    expect(book.bids).toHaveLength(25)
+    expect(book.asks).toHaveLength(25)
+    const { createSimulator } = await import('../../../src/sim/index.ts')
+    const thin = createSimulator({ seed: 5, marketMakers: { levelsPerSide: 3 } }).truth.book('ETHUSDT')!
+    expect([thin.bids.length, thin.asks.length]).toEqual([3, 3])
+  })
+})
