@@ -1,59 +1,31 @@
-// Runs the smoke scenario in the page and lists each check's outcome.
-import { rest, ws } from 'virtual:loopback-urls'
-import {
-  signDocumentedVectors,
-  signedRestRoundTrip,
-  webSocketRoundTrip,
-} from '../test/runtimes/smoke-scenario.ts'
+// The spotwire playground: trade by hand on the embedded simulator (default), Binance's testnet,
+// Binance public data or through the edge router. It uses spotwire's public API only
+// (`spotwire`, `spotwire/binance`), so it doubles as the usage example.
+// The data-testids are a contract (DESIGN.md "Playground hooks"): outside checks drive the page by them.
+import { AppState } from './src/app-state.ts'
+import { mountBalances } from './src/balances.ts'
+import { byTestId } from './src/dom.ts'
+import { mountEndpointPanel } from './src/endpoint-panel.ts'
+import { MARKETS } from './src/endpoints.ts'
+import { mountEventLog } from './src/event-log.ts'
+import { mountFaultsPanel } from './src/faults-panel.ts'
+import { mountFills } from './src/fills.ts'
+import { mountMarketView } from './src/market-view.ts'
+import { mountOpenOrders } from './src/open-orders.ts'
+import { mountOrderTicket } from './src/order-ticket.ts'
 
-interface Check {
-  readonly name: string
-  run(): Promise<void> | void
-}
+const state = new AppState(MARKETS[0])
 
-function expectEqual(actual: unknown, expected: unknown): void {
-  if (JSON.stringify(actual) !== JSON.stringify(expected)) {
-    throw new Error(`expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`)
-  }
-}
+const eventLog = mountEventLog(state, byTestId('event-log-panel'))
+mountMarketView(state, byTestId('market-panel'))
+mountOrderTicket(state, byTestId('ticket-panel'))
+mountOpenOrders(state, byTestId('orders-panel'))
+mountFills(state, byTestId('fills-panel'))
+mountBalances(state, byTestId('balances-panel'))
+mountFaultsPanel(state, byTestId('faults-panel'))
+const endpoints = mountEndpointPanel(state, byTestId('endpoint-panel'), eventLog)
 
-const checks: Check[] = [
-  ...signDocumentedVectors().map((vector) => ({
-    name: `signs ${vector.id} as documented`,
-    run: () => expectEqual([vector.payload, vector.signature], [vector.expectedPayload, vector.expectedSignature]),
-  })),
-  {
-    name: 'signed REST call through ky accepted by the loopback server',
-    run: async () => {
-      const { sentNonce, response } = await signedRestRoundTrip(rest)
-      expectEqual(response, { signatureValid: true, nonce: sentNonce })
-    },
-  },
-  {
-    name: 'WebSocket round trip through isows',
-    run: async () => {
-      const { sentId, reply } = await webSocketRoundTrip(ws)
-      expectEqual(reply, { id: sentId, result: 'PONG' })
-    },
-  },
-]
+// A page bug (not an exchange fault) is logged in the page and on the console.
+state.withSession((session) => session.events.on('error', (error) => console.error('playground:', error)))
 
-const list = document.querySelector<HTMLOListElement>('[data-testid="smoke-results"]')
-const summary = document.querySelector<HTMLParagraphElement>('[data-testid="smoke-summary"]')
-let failed = 0
-for (const check of checks) {
-  const item = document.createElement('li')
-  item.textContent = check.name
-  try {
-    await check.run()
-    item.className = 'pass'
-  } catch (error) {
-    failed += 1
-    item.className = 'fail'
-    const detail = document.createElement('small')
-    detail.textContent = error instanceof Error ? error.message : String(error)
-    item.append(detail)
-  }
-  list?.append(item)
-}
-if (summary) summary.textContent = `${checks.length - failed} passed, ${failed} failed`
+await endpoints.connectDefault()

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 const repository = fileURLToPath(new URL('../..', import.meta.url))
 const generator = join(repository, 'src/testing/scaffold/new-connector.node.mjs')
-const COPIED = ['src', 'test', 'package.json', 'tsconfig.json', 'vite.config.ts', 'wrangler.toml']
+const COPIED = ['src', 'test', 'playground', 'package.json', 'tsconfig.json', 'tsconfig.node.json', 'vite.config.ts', 'wrangler.toml']
 // tsc twice and a vitest run, each a child process.
 const SLOW_MS = 120_000
 
