@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Runs the test suites of the runtimes named on the command line and prints how many tests ran in
-// each. vitest runs node, dom (happy-dom), workerd and browser (Chromium); `deno test` runs deno.
+// each. vitest runs node, dom (happy-dom), workerd, browser (Chromium) and page (the playground's
+// dev server driven in Chromium by playwright-core); `deno test` runs deno.
 // Fails when any test fails, any runtime ran no test, or a runner exits non-zero.
 //
 //   node test/harness/run-tests.mjs node dom workerd deno     (npm test)
-//   node test/harness/run-tests.mjs browser                   (npm run test:browser)
+//   node test/harness/run-tests.mjs browser page              (npm run test:browser)
 //
 // With SPOTWIRE_TEST_COUNTS_DIR set, each runtime's counts are also written there as <runtime>.json
 // (.ci/run adds them up at the end).
@@ -16,7 +17,7 @@ import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
-const VITEST_RUNTIMES = ['node', 'dom', 'workerd', 'browser']
+const VITEST_RUNTIMES = ['node', 'dom', 'workerd', 'browser', 'page']
 const KNOWN_RUNTIMES = [...VITEST_RUNTIMES, 'deno']
 
 // `--filter <text>` runs only test files whose path contains <text> (the negative control uses it).
