@@ -3,7 +3,7 @@
 // so a dashboard that watches a book never bundles the trading code (rule 8).
 import { InvalidInputError } from '../../core/errors.ts'
 import { OrderBookTracker } from '../../core/order-book/order-book-tracker.ts'
-import type { OrderBookView } from '../../core/order-book/order-book-view.ts'
+import type { OrderBookStatus, OrderBookView } from '../../core/order-book/order-book-view.ts'
 import { RestAssistant } from '../../core/web/rest-assistant.ts'
 import type { WebSocketFactory } from '../../core/web/ws-connection.ts'
 import { BinanceOrderBookDataSource } from './api-order-book-data-source.ts'
@@ -20,6 +20,11 @@ export interface WatchOrderBookOptions {
   readonly signal?: AbortSignal
   /** Runs after the snapshot is applied and after each diff message applied. */
   readonly onUpdate?: (book: OrderBookView) => void
+  /**
+   * Runs when `book.status` changes, before the `onUpdate` of the snapshot that makes it live; a
+   * book going stale (a gap, a lost socket) calls only this, since nothing was applied.
+   */
+  readonly onStatusChange?: (status: OrderBookStatus, book: OrderBookView) => void
   /** Levels per side in the REST snapshot (1–5000). Default 1000. */
   readonly depth?: number
   /** Default: the global fetch. */
@@ -77,6 +82,8 @@ export function watchOrderBook(options: WatchOrderBookOptions): OrderBookWatch {
   }
   if (options.onUpdate) tracker.onUpdate(tradingPair, options.onUpdate)
   const book = tracker.orderBook(tradingPair) as OrderBookView
+  const onStatusChange = options.onStatusChange
+  if (onStatusChange) tracker.on('status', (change) => onStatusChange(change.status, book))
 
   const running = new AbortController()
   const stop = (): void => {

@@ -97,6 +97,22 @@ describe('watchOrderBook', () => {
     watch.stop()
   })
 
+  it('calls onStatusChange on each status change, before the onUpdate that brings the book live', async () => {
+    const calls: string[] = []
+    const { watch, socket, depth } = await live({
+      onStatusChange: (status, book) => void calls.push(`status ${status} ${book.status}`),
+      onUpdate: (book) => void calls.push(`update ${book.lastUpdateId}`),
+    })
+    expect(calls).toEqual(['status live live', 'update 106'])
+    socket.say(depthFrame('BTCUSDT', 109, 110))
+    await flush()
+    expect(calls.slice(2)).toEqual(['status stale stale'])
+    depth.pending().respond(200, depthSnapshot(109))
+    await flush()
+    expect(calls.slice(3)).toEqual(['status live live', 'update 110'])
+    watch.stop()
+  })
+
   it('fetches the snapshot again when it is older than the first buffered diff', async () => {
     const { watch, sockets, depth, updates } = watched()
     await flush()
