@@ -1,0 +1,16 @@
+// What `cloudflare:test`'s `env` holds (wrangler.toml's bindings and vars) and what the harness's
+// global setup provides; test/harness/loopback-global-setup.ts declares the latter for the Node
+// program, which this folder is not part of.
+import type { EdgeEnv } from '../../src/edge/env.ts'
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends EdgeEnv {}
+  }
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    simulator: { readonly rest: string; readonly ws: string; readonly wsApi: string; readonly apiKey: string; readonly apiSecret: string }
+  }
+}
