@@ -70,3 +70,15 @@ describe('the edge Worker routes', () => {
     expect((await call(new Request(`${WORKER_ORIGIN}/v1/book/ETH-USDT`, { method: 'POST' }))).status).toBe(405)
   })
 })
+
+describe('the edge Worker and browsers', () => {
+  it('answers a CORS preflight allowing the caller-signature headers, and adds CORS to answers', async () => {
+    const preflight = await call(new Request(`${WORKER_ORIGIN}/v1/orders`, { method: 'OPTIONS' }))
+    expect(preflight.status).toBe(204)
+    expect(preflight.headers.get('Access-Control-Allow-Headers')).toContain('X-Spotwire-Signature')
+    expect(preflight.headers.get('Access-Control-Allow-Methods')).toContain('DELETE')
+    const refused = await call(new Request(`${WORKER_ORIGIN}/v1/orders`, { method: 'POST', body: '{}' }))
+    expect(refused.status).toBe(401)
+    expect(refused.headers.get('Access-Control-Allow-Origin')).toBe('*')
+  })
+})
