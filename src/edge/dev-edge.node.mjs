@@ -5,15 +5,21 @@
 // Prints the Worker's URL as its first stdout line; everything else goes to stderr.
 // Ctrl-C (or SIGTERM) stops wrangler and the simulator it started, by their process groups.
 import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 /** The dev caller `.dev.vars.example` documents; override with SPOTWIRE_CLIENTS. */
 const DEV_CLIENTS = '{"dev-client":"dev-client-secret-change-me"}'
 const children = []
+/** Secrets go to wrangler in a file only this user can read, never on a command line `ps` shows. */
+const scratch = mkdtempSync(join(tmpdir(), 'spotwire-dev-edge-'))
 
 function stopAll(code) {
+  rmSync(scratch, { recursive: true, force: true })
   for (const child of children) {
     try {
       process.kill(-child.pid, 'SIGTERM')
@@ -80,8 +86,11 @@ try {
     BINANCE_API_SECRET: exchange.apiSecret,
     SPOTWIRE_CLIENTS: process.env.SPOTWIRE_CLIENTS ?? DEV_CLIENTS,
   }
-  const varArgs = Object.entries(vars).filter(([, value]) => value !== '').flatMap(([name, value]) => ['--var', `${name}:${value}`])
-  const wrangler = start('npx', ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), ...varArgs], {
+  const envFile = join(scratch, 'dev.vars')
+  // Single quotes: the value is taken literally (a JSON value like SPOTWIRE_CLIENTS has double quotes).
+  const lines = Object.entries(vars).filter(([, value]) => value !== '').map(([name, value]) => `${name}='${value}'`)
+  writeFileSync(envFile, `${lines.join('\n')}\n`, { mode: 0o600 })
+  const wrangler = start('npx', ['wrangler', 'dev', '--ip', '127.0.0.1', '--port', String(port), '--env-file', envFile], {
     CLOUDFLARE_CF_FETCH_ENABLED: 'false',
     WRANGLER_SEND_METRICS: 'false',
   })
