@@ -23,7 +23,7 @@ interface TruthBook {
   readonly asks: WireLevel[]
 }
 
-const sim = inject('simulator')
+const sim = inject('edgeSimulator')
 const CONTROL = `${new URL(sim.rest).origin}/__sim`
 const PAIR = 'ETH-BTC'
 const SYMBOL = 'ETHBTC'

@@ -6,7 +6,7 @@ import worker from '../../src/edge/worker.ts'
 import type { EdgeEnv } from '../../src/edge/env.ts'
 import { signedRequest, WORKER_ORIGIN } from './orders/order-api-caller.ts'
 
-const sim = inject('simulator')
+const sim = inject('edgeSimulator')
 const CLIENT = { clientId: 'worker-test-client', secret: 'worker-test-secret-0123456789' }
 
 function workerEnv(): EdgeEnv {

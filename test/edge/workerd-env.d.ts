@@ -12,5 +12,7 @@ declare global {
 declare module 'vitest' {
   export interface ProvidedContext {
     simulator: { readonly rest: string; readonly ws: string; readonly wsApi: string; readonly apiKey: string; readonly apiSecret: string }
+    /** A simulator of the edge suites' own, so their faults and paused makers never meet the runtime scenario's. */
+    edgeSimulator: { readonly rest: string; readonly ws: string; readonly wsApi: string; readonly apiKey: string; readonly apiSecret: string }
   }
 }

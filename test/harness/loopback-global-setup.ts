@@ -18,6 +18,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     loopback: LoopbackUrls
     simulator: SimulatorEndpoints
+    /** A second simulator for the edge suites (test/edge), so suites that inject faults or pause makers never share one. */
+    edgeSimulator: SimulatorEndpoints
   }
 }
 
@@ -31,13 +33,17 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     const port = await unusedLoopbackPort()
     project.provide('loopback', { rest: `http://127.0.0.1:${port}/api`, ws: `ws://127.0.0.1:${port}` })
     project.provide('simulator', deadEndpoints(port))
+    project.provide('edgeSimulator', deadEndpoints(port))
     return undefined
   }
   const servers = await startLoopbackServers()
   const simulator = await startSimulatorServer({ port: 0, seed: 21 })
+  const edgeSimulator = await startSimulatorServer({ port: 0, seed: 23 })
   project.provide('loopback', { rest: servers.restUrl, ws: servers.wsUrl })
   project.provide('simulator', { ...simulator.urls, apiKey: simulator.apiKey, apiSecret: simulator.apiSecret })
+  project.provide('edgeSimulator', { ...edgeSimulator.urls, apiKey: edgeSimulator.apiKey, apiSecret: edgeSimulator.apiSecret })
   return async () => {
+    await edgeSimulator.close()
     await simulator.close()
     await servers.close()
   }

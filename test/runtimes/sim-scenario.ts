@@ -79,13 +79,14 @@ export async function runSimulatorScenario(sim: SimulatorEndpoints): Promise<{ s
 
     // The gap: the next BTCUSDT diff is withheld, and the resync's snapshot is slowed so that the
     // stale state lasts long enough for every runtime's poll to see it.
+    const gapsBefore = await gapCount(control)
     await control.post('/faults', { kind: 'delayRequests', path: '/api/v3/depth', ms: 400 })
     await control.post('/faults', { kind: 'skipSequenceIds', symbol: 'BTCUSDT' })
     await control.post('/makers', { steps: 3 })
     const seen = await watchStatus(() => book.status, (status) => status !== 'live')
     await waitFor('the book to be live again after the gap', () => book.status === 'live')
     const statusAfterResync = book.status
-    const gapsInjected = ((await control.get('/faults')) as { counts: Record<string, number> }).counts['skipSequenceIds'] ?? 0
+    const gapsInjected = (await gapCount(control)) - gapsBefore
 
     // Quiet the market and compare with the simulator's own book once the connector caught up.
     await control.post('/makers', { running: false })
@@ -135,6 +136,11 @@ export async function runSimulatorScenario(sim: SimulatorEndpoints): Promise<{ s
     await exchange.stop()
     await control.post('/makers', { running: true }).catch(() => undefined)
   }
+}
+
+/** How many sequence gaps the simulator has injected so far (its counts only ever grow). */
+async function gapCount(control: ReturnType<typeof controlClient>): Promise<number> {
+  return ((await control.get('/faults')) as { counts: Record<string, number> }).counts['skipSequenceIds'] ?? 0
 }
 
 function controlClient(restUrl: string) {

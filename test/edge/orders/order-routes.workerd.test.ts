@@ -8,7 +8,7 @@ import { handleOrderRequest, type OrderRequestDeps } from '../../../src/edge/ord
 import type { EdgeEnv } from '../../../src/edge/env.ts'
 import { type CallerRequestInit, signedRequest, WORKER_ORIGIN } from './order-api-caller.ts'
 
-const sim = inject('simulator')
+const sim = inject('edgeSimulator')
 const simOrigin = new URL(sim.rest).origin
 const { BOOK_ROOM, RATE_BUDGET } = bindings as unknown as Pick<EdgeEnv, 'BOOK_ROOM' | 'RATE_BUDGET'>
 
