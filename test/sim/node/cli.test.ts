@@ -59,7 +59,8 @@ describe('npm run sim', () => {
     expect(info['wsApi']).toBe(`ws://127.0.0.1:${port}/ws-api/v3`)
     expect(info['apiKey']).toMatch(/^[A-Za-z0-9]{64}$/)
     expect(info['apiSecret']).toMatch(/^[A-Za-z0-9]{64}$/)
-    expect(run.stderr()).toContain('spotwire simulator listening on')
+    // stdout and stderr are separate pipes: the human line may arrive a moment after the JSON.
+    await expect.poll(() => run.stderr(), { timeout: 5_000 }).toContain('spotwire simulator listening on')
 
     const response = await fetch(`${info['rest']}/v3/time`)
     expect(response.status).toBe(200)
