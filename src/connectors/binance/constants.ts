@@ -73,6 +73,10 @@ export const DEFAULT_SNAPSHOT_DEPTH = 1000
 // 10 s and per day (per account, new orders only), RAW_REQUESTS (per IP, every request counts 1).
 // Every endpoint variant with its own weight has its own limit id that links to the pools; the
 // endpoint's own counter is as large as the weight pool, so it never binds before the pools do.
+//
+// Tables built from calls or from other constants' properties are wrapped in `/* @__PURE__ */`
+// closures: a bundler keeps any other module-level expression it cannot prove side-effect free, and
+// the public-data path (watchOrderBook) reads none of them (`npm run size`).
 
 /** The pools every endpoint draws from. */
 export const POOL_IDS = {
@@ -158,10 +162,10 @@ function endpoint(id: string, weight: number, extraLinks: ReadonlyArray<{ id: st
   }
 }
 
-const NEW_ORDER_LINKS = [
+const NEW_ORDER_LINKS = /* @__PURE__ */ (() => [
   { id: POOL_IDS.orders10s, weight: 1 },
   { id: POOL_IDS.orders1d, weight: 1 },
-]
+])()
 
 /**
  * Every limit the connector's throttler enforces, for `new Throttler(RATE_LIMITS)`.
@@ -170,7 +174,7 @@ const NEW_ORDER_LINKS = [
  * const throttler = new Throttler(RATE_LIMITS)
  * await throttler.acquire(depthLimitId(1000)) // draws 50 from REQUEST_WEIGHT
  */
-export const RATE_LIMITS = [
+export const RATE_LIMITS = /* @__PURE__ */ (() => [
   { id: POOL_IDS.requestWeight, limit: 6000, intervalMs: MINUTE_MS },
   { id: POOL_IDS.orders10s, limit: 100, intervalMs: 10_000 },
   { id: POOL_IDS.orders1d, limit: 200_000, intervalMs: 24 * 60 * MINUTE_MS },
@@ -200,17 +204,17 @@ export const RATE_LIMITS = [
   endpoint(LIMIT_IDS.wsApiUserDataSubscribe, 2),
   { id: LIMIT_IDS.wsStreamConnect, limit: 300, intervalMs: 5 * MINUTE_MS, linkedLimits: [{ id: POOL_IDS.wsStreamConnections }] },
   { id: LIMIT_IDS.wsStreamMessage, limit: 5, intervalMs: 1_000, linkedLimits: [{ id: POOL_IDS.wsStreamMessages }] },
-] as const satisfies readonly RateLimit[]
+] as const satisfies readonly RateLimit[])()
 
 /**
  * Binance.US publishes lower IP limits than binance.com (REQUEST_WEIGHT 1200 per minute,
  * RAW_REQUESTS 6100 per 5 minutes in its exchangeInfo); the order pools are the same. Endpoint
  * weights are shared. Erring low is safe: usage headers correct the counts either way.
  */
-const BINANCE_US_POOLS: Readonly<Record<string, number>> = {
+const BINANCE_US_POOLS: Readonly<Record<string, number>> = /* @__PURE__ */ (() => ({
   [POOL_IDS.requestWeight]: 1200,
   [POOL_IDS.rawRequests]: 6100,
-}
+}))()
 
 /**
  * The rate limits of one domain: binance.com's, with Binance.US's lower IP pools.
@@ -254,11 +258,11 @@ export function ticker24hrLimitId(symbolCount: number | undefined): BinanceLimit
  * minute, `X-MBX-ORDER-COUNT-10S` / `-1D` the account's ORDERS pools. Headers for other intervals
  * are ignored (no pool of ours has that window).
  */
-export const USAGE_HEADER_POOLS = [
+export const USAGE_HEADER_POOLS = /* @__PURE__ */ (() => [
   { header: 'x-mbx-used-weight-1m', limitId: POOL_IDS.requestWeight },
   { header: 'x-mbx-order-count-10s', limitId: POOL_IDS.orders10s },
   { header: 'x-mbx-order-count-1d', limitId: POOL_IDS.orders1d },
-] as const
+] as const)()
 
 // ---------------------------------------------------------------------------------------------
 // Orders
