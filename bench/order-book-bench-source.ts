@@ -1,79 +1,63 @@
-// A minimal Binance-shaped data source for the benchmark: the routing and parsing a connector does,
-// with hand-written checks in place of the connector's schemas, and no socket.
-import { OrderBookDataSource, type OrderBookChannel } from '../src/core/order-book/data-source.ts'
-import type {
-  OrderBookDiffMessage,
-  OrderBookSnapshotMessage,
-  OrderBookTradeMessage,
-} from '../src/core/order-book/order-book-message.ts'
-import { contiguousUpdateIdRule } from '../src/core/order-book/sequence-rules.ts'
+// The order-book benchmark's "real path": the Binance connector's own data source and the core's
+// tracker, wired as the connector wires them, with no socket. A raw frame goes through
+// `parseWsMessage` (what the socket layer does with every text frame), then
+// `BinanceOrderBookDataSource.handleRawMessage` (channel routing, the valibot schema of a
+// depthUpdate, symbol → pair, message checks), the stream handoff's duplicate check, and
+// `OrderBookTracker` (update-id continuity, apply, listeners). Only the socket and the async queue
+// that hands frames to `handleRawMessage` are left out.
+import { BinanceOrderBookDataSource } from '../src/connectors/binance/api-order-book-data-source.ts'
+import { OrderBookTracker } from '../src/core/order-book/order-book-tracker.ts'
+import type { OrderBookSnapshotMessage } from '../src/core/order-book/order-book-message.ts'
+import { RestAssistant } from '../src/core/web/rest-assistant.ts'
+import { parseWsMessage } from '../src/core/web/ws-connection.ts'
 import type { BinanceDepthTraffic } from './order-book-data.ts'
 
 export const BENCH_PAIR = 'BTC-USDT'
-const SYMBOLS: Record<string, string> = { BTCUSDT: BENCH_PAIR }
+const SYMBOL = 'BTCUSDT'
 
-interface RawDepthUpdate {
-  e: 'depthUpdate'
-  E: number
-  s: string
-  U: number
-  u: number
-  b: string[][]
-  a: string[][]
+/** A depthUpdate as the combined stream (`/stream?streams=btcusdt@depth@100ms/…`) frames it. */
+export function combinedStreamFrame(depthUpdate: string): string {
+  return `{"stream":"btcusdt@depth@100ms","data":${depthUpdate}}`
 }
 
 export function snapshotMessage(snapshot: BinanceDepthTraffic['snapshot']): OrderBookSnapshotMessage {
-  return {
-    type: 'snapshot',
-    tradingPair: BENCH_PAIR,
-    updateId: snapshot.lastUpdateId,
-    bids: snapshot.bids,
-    asks: snapshot.asks,
-    timestamp: 0,
-  }
+  return { type: 'snapshot', tradingPair: BENCH_PAIR, updateId: snapshot.lastUpdateId, bids: snapshot.bids, asks: snapshot.asks, timestamp: 0 }
 }
 
-export class BenchBinanceDataSource extends OrderBookDataSource {
-  readonly name = 'bench'
-  readonly sequenceRule = contiguousUpdateIdRule
+export interface BinanceBookPath {
+  readonly tracker: OrderBookTracker
+  /** One raw text frame, as the socket delivers it. */
+  handleFrame(frame: string): void
+  /** Errors reported by the source or the tracker (must stay 0). */
+  readonly errors: () => number
+  /** `onUpdate` calls so far. */
+  readonly updates: () => number
+}
 
-  constructor() {
-    super({ tradingPairs: [BENCH_PAIR] })
-  }
-
-  fetchSnapshot(): Promise<OrderBookSnapshotMessage> {
-    return Promise.reject(new Error('the benchmark pushes its snapshot'))
-  }
-
-  protected channelOf(raw: unknown): OrderBookChannel | undefined {
-    const event = (raw as { e?: unknown }).e
-    return event === 'depthUpdate' ? 'diff' : event === 'trade' ? 'trade' : undefined
-  }
-
-  protected parseDiff(raw: unknown): OrderBookDiffMessage {
-    const update = raw as RawDepthUpdate
-    const tradingPair = SYMBOLS[update.s]
-    if (tradingPair === undefined) throw new Error(`unknown symbol ${update.s}`)
-    return {
-      type: 'diff',
-      tradingPair,
-      firstUpdateId: update.U,
-      updateId: update.u,
-      bids: update.b,
-      asks: update.a,
-      timestamp: update.E,
-    }
-  }
-
-  protected parseTrade(): OrderBookTradeMessage {
-    throw new Error('the benchmark sends no trades')
-  }
-
-  protected sendSubscribe(): Promise<void> {
-    return Promise.resolve()
-  }
-
-  protected sendUnsubscribe(): Promise<void> {
-    return Promise.resolve()
+/**
+ * A fresh source + tracker with `snapshot` applied (pushed, as the tracker's REST fetch would
+ * deliver it), ready for the diffs that follow it. Nothing is started: no timer, socket or fetch.
+ */
+export function binanceBookPath(snapshot: BinanceDepthTraffic['snapshot']): BinanceBookPath {
+  const source = new BinanceOrderBookDataSource({
+    rest: new RestAssistant({ fetch: () => Promise.reject(new Error('the benchmark pushes its snapshot')) }),
+    wsUrl: 'wss://stream.binance.com:9443',
+    toExchangeSymbol: (pair) => pair.replace('-', ''),
+    toTradingPair: (symbol) => (symbol === SYMBOL ? BENCH_PAIR : undefined),
+    tradingPairs: [BENCH_PAIR],
+  })
+  const tracker = new OrderBookTracker({ source, tradingPairs: [BENCH_PAIR] })
+  source.attach(tracker)
+  let errors = 0
+  let updates = 0
+  source.on('error', () => errors++)
+  tracker.on('error', () => errors++)
+  tracker.onUpdate(BENCH_PAIR, () => updates++)
+  tracker.handleMessage(snapshotMessage(snapshot))
+  return {
+    tracker,
+    handleFrame: (frame) => source.handleRawMessage(parseWsMessage(frame)),
+    errors: () => errors,
+    updates: () => updates,
   }
 }

@@ -1,12 +1,17 @@
-// Order book benchmark: how much applying Binance diffs costs on top of JSON.parse, and how much
-// reading the top of the book costs. Run: `node bench/run.mjs order-book`.
+// Order book benchmark: how much the connector's real path costs on top of JSON.parse, how much
+// reading the top of the book costs, and how much memory a level takes. Run: `npm run bench:book`.
+//
+// The stream is raw WebSocket text frames, as Binance's combined stream sends them; the real path
+// (order-book-bench-source.ts) is the Binance data source's parse + valibot schema check, the
+// tracker's update-id continuity check and apply. `OrderBook.applyDiffs` on JSON.parse's output is
+// measured too, as the floor of what applying costs.
 //
 // Side by side in one process, with a warm-up round and alternating order per round (STYLE.md rule
 // 10); medians are reported. Targets are printed, never enforced: timings on shared machines are
 // noise, and CI does not gate on them.
 import { OrderBook } from '../src/core/order-book/order-book.ts'
-import { OrderBookTracker } from '../src/core/order-book/order-book-tracker.ts'
-import { BenchBinanceDataSource, BENCH_PAIR, snapshotMessage } from './order-book-bench-source.ts'
+import { reportFigures } from './bench-report.ts'
+import { BENCH_PAIR, type BinanceBookPath, binanceBookPath, combinedStreamFrame } from './order-book-bench-source.ts'
 import { generateBinanceDepthTraffic } from './order-book-data.ts'
 
 const MESSAGE_COUNT = 200_000
@@ -21,9 +26,10 @@ const TARGET_READ_NS = 500
 
 const traffic = generateBinanceDepthTraffic({ seed: 20260721, snapshotLevels: SNAPSHOT_LEVELS, messageCount: MESSAGE_COUNT })
 const { snapshot, messages } = traffic
-const bytes = messages.reduce((total, text) => total + text.length, 0)
+const frames = messages.map(combinedStreamFrame)
+const bytes = frames.reduce((total, text) => total + text.length, 0)
 console.log(
-  `${MESSAGE_COUNT.toLocaleString('en')} depthUpdate messages (${(bytes / 1e6).toFixed(1)} MB of JSON), ` +
+  `${MESSAGE_COUNT.toLocaleString('en')} depthUpdate frames (${(bytes / 1e6).toFixed(1)} MB of JSON), ` +
     `${traffic.levelChanges.toLocaleString('en')} level changes, snapshot ${SNAPSHOT_LEVELS} levels a side`,
 )
 
@@ -37,34 +43,34 @@ const CHUNK = 5_000
 
 function parseOnly(from: number, to: number): void {
   for (let index = from; index < to; index++) {
-    const message = JSON.parse(messages[index] as string) as { u: number }
-    sink += message.u
+    const frame = JSON.parse(frames[index] as string) as { data: { u: number } }
+    sink += frame.data.u
   }
 }
 
 const book = new OrderBook()
 function parseAndApply(from: number, to: number): void {
-  if (from === 0) book.applySnapshot(snapshot.bids, snapshot.asks, snapshot.lastUpdateId)
   for (let index = from; index < to; index++) {
-    const message = JSON.parse(messages[index] as string) as { u: number; b: string[][]; a: string[][] }
+    const { data: message } = JSON.parse(frames[index] as string) as { data: { u: number; b: string[][]; a: string[][] } }
     book.applyDiffs(message.b, message.a, message.u)
     sink += message.u
   }
 }
 
-// The full path a connector takes: data source (route, parse, check) → tracker (sequence, apply, notify).
-const dataSource = new BenchBinanceDataSource()
-const tracker = new OrderBookTracker({ source: dataSource, tradingPairs: [BENCH_PAIR] })
-dataSource.attach(tracker)
+// The real path: frame → parseWsMessage → Binance data source (route, schema, pair) → handoff →
+// tracker (continuity, apply, notify). A fresh one each round: the handoff drops repeated ids.
+let realPath: BinanceBookPath = binanceBookPath(snapshot)
 let updates = 0
-tracker.onUpdate(BENCH_PAIR, () => updates++)
 let trackerErrors = 0
-tracker.on('error', () => trackerErrors++)
-dataSource.on('error', () => trackerErrors++)
 function parseAndTrack(from: number, to: number): void {
-  // A pushed snapshot resets the book to the stream's start without any timer or fetch.
-  if (from === 0) tracker.handleMessage(snapshotMessage(snapshot))
-  for (let index = from; index < to; index++) dataSource.handleRawMessage(JSON.parse(messages[index] as string))
+  for (let index = from; index < to; index++) realPath.handleFrame(frames[index] as string)
+}
+/** Back to the stream's start, outside the timed phases: the snapshot again, a fresh real path. */
+function resetStreamPhases(): void {
+  updates += realPath.updates()
+  trackerErrors += realPath.errors()
+  book.applySnapshot(snapshot.bids, snapshot.asks, snapshot.lastUpdateId)
+  realPath = binanceBookPath(snapshot)
 }
 
 type Phase = (from: number, to: number) => void
@@ -142,6 +148,7 @@ const median = (values: number[]): number => {
 const streamTimes: [number[], number[], number[]] = [[], [], []]
 const ratios = { apply: [] as number[], track: [] as number[] }
 for (let round = 0; round <= ROUNDS; round++) {
+  resetStreamPhases()
   const times = runInterleaved([parseOnly, parseAndApply, parseAndTrack], MESSAGE_COUNT, CHUNK, round % 2 === 1)
   const [parseMs, applyMs, trackMs] = times as [number, number, number]
   if (round === 0) continue // warm-up: let the JIT settle
@@ -187,9 +194,9 @@ const streamNs = Math.max(0, median(reads.stream))
 
 console.log(`\nmedian of ${ROUNDS} rounds (after a warm-up round), phases interleaved per ${CHUNK.toLocaleString('en')} messages`)
 console.table([
-  { phase: 'JSON.parse only (floor)', ms: parseMedian.toFixed(1), 'µs / message': perMessageUs(parseMedian), 'ratio to parse': '1.00' },
-  { phase: 'JSON.parse + OrderBook.applyDiffs', ms: applyMedian.toFixed(1), 'µs / message': perMessageUs(applyMedian), 'ratio to parse': applyRatio.toFixed(2) },
-  { phase: 'JSON.parse + data source + tracker', ms: trackMedian.toFixed(1), 'µs / message': perMessageUs(trackMedian), 'ratio to parse': trackRatio.toFixed(2) },
+  { phase: 'JSON.parse of the frame only (floor)', ms: parseMedian.toFixed(1), 'µs / message': perMessageUs(parseMedian), 'ratio to parse': '1.00' },
+  { phase: 'JSON.parse + OrderBook.applyDiffs (no checks)', ms: applyMedian.toFixed(1), 'µs / message': perMessageUs(applyMedian), 'ratio to parse': applyRatio.toFixed(2) },
+  { phase: 'real path: parse + schema + continuity + apply', ms: trackMedian.toFixed(1), 'µs / message': perMessageUs(trackMedian), 'ratio to parse': trackRatio.toFixed(2) },
 ])
 console.log(`top-${TOP_DEPTH} reads of both sides, median of ${readRounds} rounds`)
 const both = `bids(${TOP_DEPTH}) + asks(${TOP_DEPTH})`
@@ -199,7 +206,9 @@ console.table([
   { read: `${both} after every stream diff (rebuilt, cache-cold)`, 'ns / read': streamNs.toFixed(1) },
 ])
 
-const view = tracker.orderBook(BENCH_PAIR)
+updates += realPath.updates()
+trackerErrors += realPath.errors()
+const view = realPath.tracker.orderBook(BENCH_PAIR)
 const sameBook =
   view?.bestBid?.price === book.bestBid?.price &&
   view?.bestAsk?.price === book.bestAsk?.price &&
@@ -210,9 +219,75 @@ console.log(
     `same top as the bare book: ${sameBook}, best ${book.bestBid?.price} / ${book.bestAsk?.price} (${sink > 0 ? 'ok' : '?'})`,
 )
 const verdict = (met: boolean): string => (met ? 'met' : 'NOT met')
-console.log(`target parse + apply <= ${TARGET_RATIO}x JSON.parse: ${verdict(applyRatio <= TARGET_RATIO)} (${applyRatio.toFixed(2)}x; tracker path ${trackRatio.toFixed(2)}x)`)
+console.log(
+  `target real path (frames → parse, schema, continuity, apply) <= ${TARGET_RATIO}x JSON.parse: ${verdict(trackRatio <= TARGET_RATIO)} ` +
+    `(${trackRatio.toFixed(2)}x; JSON.parse + applyDiffs alone ${applyRatio.toFixed(2)}x)`,
+)
 const readsMet = Math.max(cachedNs, churnNs) <= TARGET_READ_NS
 console.log(
   `target top-${TOP_DEPTH} read of both sides <= ${TARGET_READ_NS} ns: ${verdict(readsMet)} ` +
     `(cached ${cachedNs.toFixed(1)} ns, rebuilt ${churnNs.toFixed(1)} ns; in the stream ${streamNs.toFixed(1)} ns)`,
 )
+
+// Memory per level: what a book retains once built, over its level count: V8 heap plus ArrayBuffer
+// backing stores (a side's Float64Arrays live outside the heap), read after `global.gc` (the runner
+// starts Node with --expose-gc), around building books from parsed REST depth JSON. The JSON texts
+// are alive at both readings and the parsed arrays are garbage at the second, so only the books
+// differ. Row objects made by reads (bids(20), …) come on top, for the levels read.
+const gc = (globalThis as { gc?: () => void }).gc
+function settledHeap(): number {
+  gc?.()
+  gc?.()
+  const usage = process.memoryUsage()
+  return usage.heapUsed + usage.arrayBuffers
+}
+function depthJson(levelsPerSide: number, offset: number): string {
+  const level = (ticks: number): string => `["${(ticks / 100).toFixed(8)}","${(1 + (ticks % 97) / 100).toFixed(8)}"]`
+  const bids = Array.from({ length: levelsPerSide }, (_, index) => level(3_000_000 - 1 - index - offset))
+  const asks = Array.from({ length: levelsPerSide }, (_, index) => level(3_000_000 + 1 + index + offset))
+  return `{"lastUpdateId":1000,"bids":[${bids.join(',')}],"asks":[${asks.join(',')}]}`
+}
+/** Bytes per level of `bookCount` books of `levelsPerSide` levels a side. */
+function bytesPerLevel(levelsPerSide: number, bookCount: number): number {
+  const texts = Array.from({ length: bookCount }, (_, index) => depthJson(levelsPerSide, index))
+  const before = settledHeap()
+  const books = texts.map((text) => {
+    const depth = JSON.parse(text) as { lastUpdateId: number; bids: [string, string][]; asks: [string, string][] }
+    const built = new OrderBook()
+    built.applySnapshot(depth.bids, depth.asks, depth.lastUpdateId)
+    return built
+  })
+  const after = settledHeap()
+  sink += books.reduce((total, built) => total + (built.bestBid?.price ?? 0), 0) + texts.length
+  return (after - before) / (levelsPerSide * 2 * bookCount)
+}
+const memory = [
+  { levels: 1_000, books: 200, perLevel: bytesPerLevel(1_000, 200) },
+  { levels: 100_000, books: 4, perLevel: bytesPerLevel(100_000, 4) },
+]
+console.log(
+  `memory per level (${gc ? 'heap + ArrayBuffers after global.gc' : 'heap + ArrayBuffers WITHOUT gc: run with node --expose-gc for a steady figure'}): ` +
+    memory.map((m) => `${m.perLevel.toFixed(1)} B with ${m.levels.toLocaleString('en')} levels a side (${m.books} books)`).join(', '),
+)
+
+reportFigures('order-book', [
+  {
+    measure: 'raw frames → parse + schema + continuity + apply (real path), vs JSON.parse alone',
+    value: trackRatio,
+    unit: 'x',
+    ratio: trackRatio,
+    target: `<= ${TARGET_RATIO}x`,
+    met: trackRatio <= TARGET_RATIO,
+    note: `${perMessageUs(trackMedian)} µs/frame vs ${perMessageUs(parseMedian)} µs/frame for JSON.parse (${MESSAGE_COUNT.toLocaleString('en')} frames)`,
+  },
+  { measure: 'JSON.parse + OrderBook.applyDiffs (no schema or continuity check), vs JSON.parse alone', value: applyRatio, unit: 'x', ratio: applyRatio },
+  { measure: `top-${TOP_DEPTH} read of both sides, top unchanged (cached)`, value: cachedNs, unit: 'ns', target: `<= ${TARGET_READ_NS} ns`, met: cachedNs <= TARGET_READ_NS },
+  { measure: `top-${TOP_DEPTH} read of both sides after 4 top levels a side changed (rebuilt)`, value: churnNs, unit: 'ns', target: `<= ${TARGET_READ_NS} ns`, met: churnNs <= TARGET_READ_NS },
+  { measure: `top-${TOP_DEPTH} read of both sides after every stream diff (rebuilt, cache-cold)`, value: streamNs, unit: 'ns', target: `<= ${TARGET_READ_NS} ns`, met: streamNs <= TARGET_READ_NS },
+  ...memory.map((m) => ({
+    measure: `memory per level, ${m.levels.toLocaleString('en')} levels a side`,
+    value: m.perLevel,
+    unit: 'B',
+    note: gc ? `V8 heap + ArrayBuffers after global.gc, ${m.books} books` : 'heap + ArrayBuffers without gc (no --expose-gc): rough',
+  })),
+])

@@ -9,6 +9,7 @@ import { startSimulatorServer } from '../src/sim/server.node.ts'
 import { createSimulator } from '../src/sim/simulator.ts'
 import { type FlowCommand, orderFlow } from './simulator-order-flow.ts'
 import { type OrderClient, type ResponseType, type RoundTripStats, type Send, median, percentile, runRoundTrips } from './simulator-rest-client.ts'
+import { type BenchFigure, reportFigures } from './bench-report.ts'
 
 const SEED = 20260721
 const SYMBOL = 'BTCUSDT'
@@ -215,6 +216,7 @@ console.log(
 )
 const rows: Record<string, string>[] = []
 const summaries: string[] = []
+const restFigures: BenchFigure[] = []
 for (const [over, within] of pairs) {
   const [a, b] = [summaryOf(over), summaryOf(within)]
   const ratios = over.perRound.map((stats, index) => stats.ms / ((within.perRound[index] as RoundTripStats).ms))
@@ -228,6 +230,13 @@ for (const [over, within] of pairs) {
       'time vs in process': phase === over ? ratio.toFixed(2) : '1.00',
     })
   }
+  restFigures.push({
+    measure: `REST order round trips over loopback, ${within.name.replace('in process, ', '')} (ratio: time vs in process)`,
+    value: a.perSecond,
+    unit: '/s',
+    ratio,
+    note: `p50 ${a.p50.toFixed(2)} ms, p99 ${a.p99.toFixed(2)} ms; in process ${format(b.perSecond)}/s`,
+  })
   summaries.push(
     `REST ${within.name.replace('in process, ', '')}: ${format(a.perSecond)} round trips/s over loopback ` +
       `(p50 ${a.p50.toFixed(2)} ms, p99 ${a.p99.toFixed(2)} ms) vs ${format(b.perSecond)}/s in process ` +
@@ -237,3 +246,14 @@ for (const [over, within] of pairs) {
 console.table(rows)
 for (const line of summaries) console.log(line)
 console.log(`checks: ${failures.length} failed round trips${failures.length ? ` (first: ${failures[0]})` : ''} (${sink > 0 ? 'ok' : '?'})`)
+
+reportFigures('simulator', [
+  {
+    measure: 'orders/s through the matching engine (ratio: time vs building the requests alone)',
+    value: matchingRate,
+    unit: '/s',
+    ratio: matchingRatio,
+    note: `building alone ${format(buildRate)}/s`,
+  },
+  ...restFigures,
+])
