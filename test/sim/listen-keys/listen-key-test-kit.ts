@@ -5,30 +5,13 @@ import { DEFAULT_MARKETS, createSimulatedExchange } from '../../../src/sim/engin
 import { createListenKeyRegistry, type ListenKeyRegistry } from '../../../src/sim/listen-keys/index.ts'
 import { createSimulatorRestHandler } from '../../../src/sim/rest/index.ts'
 import { API_KEY, API_SECRET, LTCBTC, START_TIME, call, type Simulator } from '../rest/rest-test-kit.ts'
+import { RecordingSocket } from '../recording-socket.ts'
 
 export const MINUTE = 60_000
 export const STREAM_PATH = '/api/v3/userDataStream'
 
-export class FakeSocket {
-  readonly sent: string[] = []
-  readonly closes: { code: number | undefined; reason: string | undefined }[] = []
-  private read = 0
-
-  send(text: string): void {
-    this.sent.push(text)
-  }
-
-  close(code?: number, reason?: string): void {
-    this.closes.push({ code, reason })
-  }
-
-  /** Frames sent since the last call, parsed. */
-  take(): Record<string, any>[] {
-    const fresh = this.sent.slice(this.read).map((text) => JSON.parse(text) as Record<string, any>)
-    this.read = this.sent.length
-    return fresh
-  }
-}
+// `any` frames keep the suites' field reads short.
+export class FakeSocket extends RecordingSocket<Record<string, any>> {}
 
 export interface ListenKeyRig extends Simulator {
   readonly listenKeys: ListenKeyRegistry

@@ -2,36 +2,13 @@
 // record frames and how they ended, and REST/WS API requests signed here with WebCrypto (not with
 // src/, so a signing bug there cannot hide here; WebCrypto keeps the suites portable to workerd/Deno).
 import { createSimulator, type Simulator, type SimulatorConnection } from '../../../src/sim/index.ts'
+import { RecordingSocket } from '../recording-socket.ts'
 
 export const START_TIME = 1_700_000_000_000
 export const API_KEY = 'kitKey0123456789kitKey0123456789kitKey0123456789kitKey0123456789'
 export const API_SECRET = 'kitSecret0123456789kitSecret0123456789kitSecret0123456789abcdefg'
 
-export class RecordingSocket {
-  readonly sent: string[] = []
-  readonly closes: { code: number | undefined; reason: string | undefined }[] = []
-  drops = 0
-  private read = 0
-
-  send(text: string): void {
-    this.sent.push(text)
-  }
-
-  close(code?: number, reason?: string): void {
-    this.closes.push({ code, reason })
-  }
-
-  drop(): void {
-    this.drops += 1
-  }
-
-  /** Frames sent since the last call, parsed. */
-  take(): Record<string, unknown>[] {
-    const fresh = this.sent.slice(this.read).map((text) => JSON.parse(text) as Record<string, unknown>)
-    this.read = this.sent.length
-    return fresh
-  }
-}
+export { RecordingSocket }
 
 export interface SimulatorRig {
   readonly simulator: Simulator

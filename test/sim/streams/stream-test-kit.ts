@@ -2,30 +2,12 @@
 // injected clock, and fake sockets that record what the handler sent and how it closed them.
 import { createSimulatedExchange, type SimulatedExchange } from '../../../src/sim/engine/index.ts'
 import { createPublicStreamHandler, type PublicStreamHandler, type StreamConnection } from '../../../src/sim/streams/index.ts'
+import { RecordingSocket } from '../recording-socket.ts'
 
 /** A multiple of 1000 ms, so 100 ms and 1000 ms windows line up with whole steps. */
 export const START_TIME = 1_700_000_000_000
 
-export class FakeSocket {
-  readonly sent: string[] = []
-  readonly closes: { code: number | undefined; reason: string | undefined }[] = []
-  private read = 0
-
-  send(text: string): void {
-    this.sent.push(text)
-  }
-
-  close(code?: number, reason?: string): void {
-    this.closes.push({ code, reason })
-  }
-
-  /** Frames sent since the last call, parsed. */
-  take(): Record<string, unknown>[] {
-    const fresh = this.sent.slice(this.read).map((text) => JSON.parse(text) as Record<string, unknown>)
-    this.read = this.sent.length
-    return fresh
-  }
-}
+export class FakeSocket extends RecordingSocket {}
 
 export interface StreamRig {
   readonly exchange: SimulatedExchange

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs'
 import { createSimulatedExchange, type SimulatedExchange } from '../../../src/sim/engine/index.ts'
 import type { RateLimitOptions } from '../../../src/sim/rest/index.ts'
 import { createWsApiHandler, type WsApiConnection, type WsApiHandler } from '../../../src/sim/ws-api/index.ts'
+import { RecordingSocket } from '../recording-socket.ts'
 
 export const START_TIME = 1_700_000_000_000
 export const API_KEY = 'simKey0123456789simKey0123456789simKey0123456789simKey0123456789'
@@ -41,26 +42,7 @@ export interface Frame {
   readonly event?: any
 }
 
-export class FakeSocket {
-  readonly sent: string[] = []
-  readonly closes: { code: number | undefined; reason: string | undefined }[] = []
-  private read = 0
-
-  send(text: string): void {
-    this.sent.push(text)
-  }
-
-  close(code?: number, reason?: string): void {
-    this.closes.push({ code, reason })
-  }
-
-  /** Frames sent since the last call, parsed. */
-  take(): Frame[] {
-    const fresh = this.sent.slice(this.read).map((text) => JSON.parse(text) as Frame)
-    this.read = this.sent.length
-    return fresh
-  }
-}
+export class FakeSocket extends RecordingSocket<Frame> {}
 
 type ParamValue = string | number | boolean
 export type Params = Record<string, ParamValue>
