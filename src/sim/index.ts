@@ -2,6 +2,7 @@
 // fetch handler and a socket handler (Web APIs only); the Node server lives in `spotwire/sim/node`.
 export { createSimulator, type Simulator, type SimulatorConnection, type SimulatorOptions } from './simulator.ts'
 export type { GroundTruth } from './ground-truth.ts'
+export { endpointsOf, type SimulatorEndpoints } from './endpoints.ts'
 export { createSimulatorFetchHandler, type SimulatorFetchHandler, type SimulatorFetchHandlerOptions } from './worker-adapter.ts'
 export { FaultInjector, type ArmedFault, type FrameAction } from './faults/fault-injector.ts'
 export {

@@ -7,14 +7,7 @@ import type { Duplex } from 'node:stream'
 import type { RawData, WebSocket, WebSocketServer } from 'ws'
 import type { Simulator } from './simulator.ts'
 
-/** What `npm run sim` prints and `GET <prefix>/info` answers: `urls` for `createBinanceExchange` plus the test keys. */
-export interface SimulatorEndpoints {
-  readonly rest: string
-  readonly ws: string
-  readonly wsApi: string
-  readonly apiKey: string
-  readonly apiSecret: string
-}
+export { endpointsOf, type SimulatorEndpoints } from './endpoints.ts'
 
 export interface KeepAliveOptions {
   /** How often the server pings each socket (Binance: every 20 s). */
@@ -34,17 +27,6 @@ const MAX_BODY_BYTES = 1 << 20
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'content-length'])
 
 class BodyTooLargeError extends Error {}
-
-/**
- * The endpoints for a simulator served at `origin` (`http://127.0.0.1:8080`) under `prefix` (`''` or `/sim`).
- * @example
- * endpointsOf('http://127.0.0.1:8080', '', simulator.credentials).wsApi // 'ws://127.0.0.1:8080/ws-api/v3'
- */
-export function endpointsOf(origin: string, prefix: string, credentials: Simulator['credentials']): SimulatorEndpoints {
-  const httpBase = `${origin}${prefix}`
-  const wsBase = httpBase.replace(/^http/, 'ws')
-  return { rest: `${httpBase}/api`, ws: wsBase, wsApi: `${wsBase}/ws-api/v3`, apiKey: credentials.apiKey, apiSecret: credentials.apiSecret }
-}
 
 /** Answers one HTTP request with `simulator.fetch`; `path` is the request target as the simulator sees it. */
 export async function serveSimulatorRequest(simulator: Simulator, request: IncomingMessage, response: ServerResponse, path: string): Promise<void> {

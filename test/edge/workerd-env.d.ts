@@ -2,6 +2,7 @@
 // global setup provides; test/harness/loopback-global-setup.ts declares the latter for the Node
 // program, which this folder is not part of.
 import type { EdgeEnv } from '../../src/edge/env.ts'
+import type { SimulatorEndpoints } from '../../src/sim/endpoints.ts'
 
 declare global {
   namespace Cloudflare {
@@ -11,8 +12,8 @@ declare global {
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    simulator: { readonly rest: string; readonly ws: string; readonly wsApi: string; readonly apiKey: string; readonly apiSecret: string }
+    simulator: SimulatorEndpoints
     /** A simulator of the edge suites' own, so their faults and paused makers never meet the runtime scenario's. */
-    edgeSimulator: { readonly rest: string; readonly ws: string; readonly wsApi: string; readonly apiKey: string; readonly apiSecret: string }
+    edgeSimulator: SimulatorEndpoints
   }
 }

@@ -6,7 +6,7 @@
 // proves each runtime's smoke and simulator tests fail when the server they talk to is missing.
 import type { TestProject } from 'vitest/node'
 import { startSimulatorServer } from '../../src/sim/server.node.ts'
-import type { SimulatorEndpoints } from '../runtimes/sim-scenario.ts'
+import type { SimulatorEndpoints } from '../../src/sim/endpoints.ts'
 import { startLoopbackServers, unusedLoopbackPort } from './loopback-servers.ts'
 
 export interface LoopbackUrls {
@@ -40,8 +40,8 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   const simulator = await startSimulatorServer({ port: 0, seed: 21 })
   const edgeSimulator = await startSimulatorServer({ port: 0, seed: 23 })
   project.provide('loopback', { rest: servers.restUrl, ws: servers.wsUrl })
-  project.provide('simulator', { ...simulator.urls, apiKey: simulator.apiKey, apiSecret: simulator.apiSecret })
-  project.provide('edgeSimulator', { ...edgeSimulator.urls, apiKey: edgeSimulator.apiKey, apiSecret: edgeSimulator.apiSecret })
+  project.provide('simulator', simulator.endpoints)
+  project.provide('edgeSimulator', edgeSimulator.endpoints)
   return async () => {
     await edgeSimulator.close()
     await simulator.close()

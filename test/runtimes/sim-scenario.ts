@@ -5,15 +5,10 @@
 // simulator's /__sim/ control endpoint), so the same file runs in Node, workerd, Deno and Chromium.
 import type { OrderBookStatus } from '../../src/core/order-book/order-book-view.ts'
 import { createBinanceExchange } from '../../src/connectors/binance/index.ts'
+import type { SimulatorEndpoints } from '../../src/sim/endpoints.ts'
 
 /** What `npm run sim` prints, and what the harness hands each runtime. */
-export interface SimulatorEndpoints {
-  readonly rest: string
-  readonly ws: string
-  readonly wsApi: string
-  readonly apiKey: string
-  readonly apiSecret: string
-}
+export type { SimulatorEndpoints }
 
 /** The scenario's observations, in a shape each runtime's test compares with `EXPECTED_SUMMARY`. */
 export interface ScenarioSummary {
