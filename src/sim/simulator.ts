@@ -229,11 +229,11 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     const replies: SimulatorSocket = {
       send(text) {
         if (failAfterExecute.size > 0 && !text.startsWith('{"subscriptionId"')) {
-          const id = requestIdOf(text)
-          const status = failAfterExecute.get(id)
+          const id = replyIdOf(text)
+          const status = failAfterExecute.get(id.key)
           if (status !== undefined) {
-            failAfterExecute.delete(id)
-            faulty.send(wsApiStatusUnknown(JSON.parse(text).id, status))
+            failAfterExecute.delete(id.key)
+            faulty.send(wsApiStatusUnknown(id.value, status))
             return
           }
         }
@@ -287,11 +287,13 @@ function wsApiRequestOf(text: string): { id: unknown; method: string } | undefin
   }
 }
 
-function requestIdOf(replyText: string): string {
+/** A reply's request id, and the same as a map key (ids may be numbers, strings or null). */
+function replyIdOf(replyText: string): { value: unknown; key: string } {
   try {
-    return JSON.stringify((JSON.parse(replyText) as { id?: unknown }).id ?? null)
+    const value = (JSON.parse(replyText) as { id?: unknown }).id ?? null
+    return { value, key: JSON.stringify(value) }
   } catch {
-    return ''
+    return { value: null, key: '' }
   }
 }
 
