@@ -30,6 +30,8 @@ export class FaultySocket implements SimulatorSocket {
 
   send(text: string): void {
     if (!this.isOpen) return
+    // Every frame passes here: with no fault armed, skip classifying it.
+    if (this.injector.idle) return this.deliver(text)
     const action = this.injector.frameAction(this.channelOf(text), text)
     switch (action.type) {
       case 'send':
