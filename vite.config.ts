@@ -70,6 +70,8 @@ export default defineConfig(({ mode }) => ({
           include: ['test/**/*.test.ts'],
           exclude: RUNTIME_SUFFIXES.map((suffix) => `test/**/*.${suffix}.test.ts`),
           globalSetup: [LOOPBACK_SETUP],
+          // Fails any test that lets a key, secret, signature or listen key reach logs, events or errors.
+          setupFiles: ['./test/harness/secret-sentinel.setup.ts'],
         },
       },
       {
