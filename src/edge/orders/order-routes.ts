@@ -4,7 +4,10 @@
 //   DELETE /v1/orders/:clientOrderId?tradingPair=        cancel
 // Checks run in the contract's order, each answering before the next is looked at: body over
 // 16 KiB → 413; caller auth → 401; schema → 400; allowlist / max notional → 403; the exchange's
-// trading rules → 400; per-client limit → 429. Only then is the exchange asked to act.
+// trading rules → 400; per-client limit → 429. Only then is the exchange asked to act. The schema
+// stage is strict: a body that is not one JSON object, repeats a key or names `__proto__`,
+// `constructor` or `prototype` (json-body.ts), an unknown field, and a query parameter the route
+// does not take or given twice, are all refused with 400.
 import { CLIENT_ORDER_ID_PREFIX } from '../../connectors/binance/constants.ts'
 import type { BinanceOrderApi } from '../../connectors/binance/exchange-orders.ts'
 import { type Big, maxDecimal, toDecimal } from '../../core/decimal.ts'
@@ -19,6 +22,7 @@ import { type ExchangeMarkets, exchangeSymbolIn, loadMarkets, referencePrice } f
 import { cancelOrderById, fetchOrder, type OrderView, placeOrder } from './order-calls.ts'
 import { ORDER_API_LIMITS, ORDER_ERROR_CODES } from './order-constants.ts'
 import { findRuleViolation } from './order-rules.ts'
+import { parseJsonObject } from './json-body.ts'
 import { readBoundedBody } from './request-body.ts'
 import { NewOrderRequestSchema, OrderReferenceSchema, validateRequest } from './order-schemas.ts'
 import { allowedPairs, checkAllowedPair, checkNotional, maxNotional, type RiskRefusal, unknownNotional } from './risk.ts'
@@ -69,6 +73,8 @@ export async function handleOrderRequest(request: Request, env: EdgeEnv, deps: O
     if (!clients) return misconfigured('SPOTWIRE_CLIENTS')
     const caller = authenticateCaller({ method: request.method, pathWithQuery: url.pathname + url.search, headers: request.headers, body }, clients, replayGuard, now())
     if (!caller.ok) return jsonError(401, caller.code, caller.message)
+    const queryProblem = findQueryProblem(url.searchParams, idSegment === undefined ? [] : ['tradingPair'])
+    if (queryProblem) return jsonError(400, ORDER_ERROR_CODES.invalidRequest, `Invalid request: ${queryProblem}`)
     const context: RouteContext = { env, deps, now, clientId: caller.clientId }
     return idSegment === undefined ? await placeRoute(context, body) : await existingOrderRoute(context, request.method, idSegment, url.searchParams)
   } catch (error) {
@@ -86,13 +92,9 @@ interface RouteContext {
 
 async function placeRoute(context: RouteContext, body: string): Promise<Response> {
   const { env, now } = context
-  let json: unknown
-  try {
-    json = JSON.parse(body)
-  } catch {
-    return jsonError(400, ORDER_ERROR_CODES.invalidRequest, 'Invalid request: (body): expected a JSON object')
-  }
-  const parsed = validateRequest(NewOrderRequestSchema, json)
+  const json = parseJsonObject(body)
+  if (!json.ok) return jsonError(400, ORDER_ERROR_CODES.invalidRequest, `Invalid request: ${json.message}`)
+  const parsed = validateRequest(NewOrderRequestSchema, json.value)
   if (!parsed.ok) return jsonError(400, ORDER_ERROR_CODES.invalidRequest, parsed.message)
   const order = parsed.value
   const pairRefusal = checkAllowedPair(allowedPairs(env.ALLOWED_PAIRS), order.tradingPair)
@@ -210,6 +212,20 @@ function misconfigured(setting: string): Response {
 /** `sw-` + 32 hex digits: 35 characters, within Binance's 36. */
 function newClientOrderId(): string {
   return `${CLIENT_ORDER_ID_PREFIX}${crypto.randomUUID().replaceAll('-', '')}`
+}
+
+/**
+ * A query parameter the route does not take, or one given twice (which value would count is
+ * anyone's guess, so neither does), like unknown body fields.
+ */
+function findQueryProblem(query: URLSearchParams, allowed: readonly string[]): string | undefined {
+  const seen = new Set<string>()
+  for (const name of query.keys()) {
+    if (!allowed.includes(name)) return `${name}: unknown query parameter`
+    if (seen.has(name)) return `${name}: given more than once`
+    seen.add(name)
+  }
+  return undefined
 }
 
 function decodeSegment(segment: string): string {

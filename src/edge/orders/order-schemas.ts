@@ -6,10 +6,13 @@ import { CLIENT_ORDER_ID_PATTERN } from '../../connectors/binance/constants.ts'
 /** `BASE-QUOTE` in capitals, as ALLOWED_PAIRS lists it. */
 const TradingPairSchema = v.pipe(v.string(), v.regex(/^[A-Z0-9]{1,20}-[A-Z0-9]{1,20}$/, 'expected BASE-QUOTE in capitals, e.g. "BTC-USDT"'))
 
-/** A decimal string above zero, never an exponent: `"0.001"`, `"60000"`. */
+/**
+ * A decimal string above zero in plain notation: `"0.001"`, `"60000"`. Never an exponent, a sign,
+ * spaces, non-ASCII digits or a leading zero (`"010"` reads as 10 here and as 8 to some parsers).
+ */
 const PositiveDecimalSchema = v.pipe(
   v.string('expected a decimal string, e.g. "0.001"'),
-  v.regex(/^\d{1,20}(?:\.\d{1,20})?$/, 'expected a decimal string, e.g. "0.001"'),
+  v.regex(/^(?:0|[1-9]\d{0,19})(?:\.\d{1,20})?$/, 'expected a decimal string, e.g. "0.001"'),
   v.check((text) => /[1-9]/.test(text), 'expected a value above zero'),
 )
 
