@@ -8,7 +8,11 @@
 // Retries are this file's policy alone (ky's `retry` is 0): only GET, only for the network family
 // (timeout, connection failure, 5xx), never after a 429 or 418, a bounded number of times. A POST
 // or DELETE that failed ambiguously is never re-sent here: its outcome is reconciled by the caller.
-import ky from 'ky'
+//
+// ky is imported by the first request, not with this module: its import probes `new Request(…)`,
+// which under Node loads the whole fetch implementation (~60 ms of a process's start), paid by every
+// program that imports a connector even when it sends nothing.
+import type { KyInstance } from 'ky'
 import { type Clock, sleep, systemClock } from '../clock.ts'
 import {
   asError,
@@ -95,6 +99,24 @@ export interface RestAssistantOptions {
 
 const DEFAULT_TIMEOUT_MS = 10_000
 
+let kyInstance: KyInstance | undefined
+let kyLoading: Promise<KyInstance> | undefined
+
+/**
+ * Imports ky once (a failed import is tried again by the next request). Requests call it; calling
+ * it ahead (tests on fake timers, which cannot wait for a module to load) makes the first request
+ * take no longer than the others.
+ */
+export function loadKy(): Promise<KyInstance> {
+  return (kyLoading ??= import('./ky-client.ts').then(
+    (module) => (kyInstance = module.default),
+    (error: unknown) => {
+      kyLoading = undefined
+      throw error
+    },
+  ))
+}
+
 /** Whether a failed GET may be tried again: network trouble, but never into a rate limit or ban. */
 function isRetryableFailure(error: unknown): boolean {
   return error instanceof NetworkError && !(error instanceof RateLimitedError) && !(error instanceof IpBannedError)
@@ -178,6 +200,7 @@ export class RestAssistant {
     let headers: Headers
     let text: string
     try {
+      const ky = kyInstance ?? (await loadKy())
       const response = await ky(outgoing.url, {
         method: outgoing.method,
         headers: outgoing.headers,

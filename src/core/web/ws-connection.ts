@@ -5,7 +5,11 @@
 // Protocol-level pings (Binance sends one every 20 s) are answered by the platform's WebSocket
 // itself and are not visible through the WebSocket API, so they cannot count as activity here; a
 // quiet stream needs an application-level ping (see the supervisor's `ping` option).
-import { WebSocket } from 'isows'
+//
+// isows is imported on the first connect, not with this module: under Node 20 it is `ws`, whose
+// import alone costs about 100 ms of a process's start, paid by every program that imports a
+// connector even when it never opens a socket.
+import type { WebSocket as IsowsWebSocket } from 'isows'
 import type { Clock } from '../clock.ts'
 import { NetworkError, RequestTimeoutError, SocketClosedError } from '../errors.ts'
 import { AsyncQueue } from './async-queue.ts'
@@ -23,10 +27,35 @@ export interface WebSocketLike {
   addEventListener(type: 'open' | 'message' | 'close' | 'error', listener: (event: Event) => void): void
 }
 
-/** Creates a socket for a URL. The default is isows' WebSocket (native where the runtime has one). */
-export type WebSocketFactory = (url: string) => WebSocketLike
+/**
+ * Creates a socket for a URL, at once or asynchronously (a relay that fetches a token first). The
+ * signal aborts when the attempt is given up: an async factory should then create no socket (one
+ * it still returns is closed). The default is isows' WebSocket (native where the runtime has one).
+ */
+export type WebSocketFactory = (url: string, signal?: AbortSignal) => WebSocketLike | Promise<WebSocketLike>
 
-export const defaultWebSocketFactory: WebSocketFactory = (url) => new WebSocket(url)
+/** isows' WebSocket class (the platform's own where the runtime has one). */
+type WebSocketClass = typeof IsowsWebSocket
+
+let webSocketClass: Promise<WebSocketClass> | undefined
+
+/** isows' WebSocket, imported once; a failed import is tried again on the next connect. */
+function loadWebSocket(): Promise<WebSocketClass> {
+  return (webSocketClass ??= import('isows').then(
+    (module) => module.WebSocket,
+    (error: unknown) => {
+      webSocketClass = undefined
+      throw error
+    },
+  ))
+}
+
+/** isows' WebSocket, imported on the first call; creates nothing when `signal` aborted meanwhile. */
+export const defaultWebSocketFactory: WebSocketFactory = async (url, signal) => {
+  const WebSocket = await loadWebSocket()
+  signal?.throwIfAborted()
+  return new WebSocket(url)
+}
 
 /** A string is sent as is; anything else as JSON. */
 export type WsOutgoingMessage = string | object
@@ -76,6 +105,15 @@ export function describeWsUrl(url: string): string {
   }
 }
 
+/** Closes a socket nobody wants any more; a socket that cannot even close is left to the runtime. */
+function closeQuietly(socket: WebSocketLike): void {
+  try {
+    socket.close(1000, 'attempt abandoned')
+  } catch {
+    // Already closing or closed.
+  }
+}
+
 /** Rejects with the signal's reason once it aborts. */
 function rejectOnAbort(signal: AbortSignal): Promise<never> {
   return new Promise((_resolve, reject) => {
@@ -110,14 +148,65 @@ export class WsConnection implements AsyncIterable<unknown> {
   static open(options: OpenWsConnectionOptions): Promise<WsConnection> {
     const { url, signal } = options
     if (signal?.aborted) return Promise.reject(signal.reason)
-    let socket: WebSocketLike
+    const couldNotCreate = (thrown: unknown): NetworkError =>
+      new NetworkError(`${describeWsUrl(url)}: could not create the socket`, { cause: sanitizedCause(thrown, [url]) })
+    let created: WebSocketLike | Promise<WebSocketLike>
     try {
-      socket = (options.socketFactory ?? defaultWebSocketFactory)(url)
+      created = (options.socketFactory ?? defaultWebSocketFactory)(url, signal)
     } catch (thrown) {
-      const error = new NetworkError(`${describeWsUrl(url)}: could not create the socket`, { cause: sanitizedCause(thrown, [url]) })
-      return Promise.reject(error)
+      return Promise.reject(couldNotCreate(thrown))
     }
+    // A sync factory's socket gets its listeners in this same turn, as before.
+    if (!(created instanceof Promise)) return WsConnection.#connect(created, options)
+    return WsConnection.#awaitFactory(created, options, couldNotCreate)
+  }
+
+  /**
+   * Waits for an async factory, within the same `timeoutMs` the opening handshake gets and no
+   * longer than the signal: a factory that never delivers (a chunk that never loads, a relay that
+   * never answers) must not leave the attempt, and the supervisor behind it, waiting forever. A
+   * socket delivered after the attempt was given up is closed.
+   */
+  static #awaitFactory(created: Promise<WebSocketLike>, options: OpenWsConnectionOptions, couldNotCreate: (thrown: unknown) => NetworkError): Promise<WsConnection> {
+    const { url, signal } = options
+    return new Promise((resolve, reject) => {
+      let givenUp = false
+      const giveUp = (error: unknown): void => {
+        givenUp = true
+        settle()
+        reject(error)
+      }
+      const onAbort = (): void => giveUp(signal?.reason)
+      const timer = setTimeout(() => giveUp(new RequestTimeoutError(`${describeWsUrl(url)}: no socket within ${options.timeoutMs} ms`)), options.timeoutMs)
+      signal?.addEventListener('abort', onAbort, { once: true })
+      const settle = (): void => {
+        clearTimeout(timer)
+        signal?.removeEventListener('abort', onAbort)
+      }
+      created.then(
+        (socket) => {
+          if (givenUp) return closeQuietly(socket)
+          settle()
+          WsConnection.#connect(socket, options).then(resolve, reject)
+        },
+        (thrown: unknown) => {
+          if (givenUp) return
+          settle()
+          reject(signal?.aborted ? signal.reason : couldNotCreate(thrown))
+        },
+      )
+    })
+  }
+
+  /** Watches a just created socket until it opens (resolves), fails, times out or is abandoned. */
+  static #connect(socket: WebSocketLike, options: OpenWsConnectionOptions): Promise<WsConnection> {
+    const { url, signal } = options
     const connection = new WsConnection(socket, url, options.clock)
+    // Given up while an async factory ran: the socket it still delivered is not wanted.
+    if (signal?.aborted) {
+      connection.close(1000, 'attempt abandoned')
+      return Promise.reject(signal.reason)
+    }
     return new Promise((resolve, reject) => {
       const giveUp = (error: unknown): void => {
         connection.close(1000, 'attempt abandoned')

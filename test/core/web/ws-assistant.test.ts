@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { NetworkError, RequestTimeoutError, SocketClosedError, SpotwireError } from '../../../src/core/errors.ts'
 import { WsAssistant, type WsAssistantOptions } from '../../../src/core/web/ws-assistant.ts'
-import type { WsConnection } from '../../../src/core/web/ws-connection.ts'
-import { fakeSocketFactory, fakeTimersClock, settle } from './helpers/fake-socket.ts'
+import { defaultWebSocketFactory, type WsConnection } from '../../../src/core/web/ws-connection.ts'
+import { FakeSocket, fakeSocketFactory, fakeTimersClock, settle } from './helpers/fake-socket.ts'
 
 const URL = 'wss://stream.example.test/ws'
 
@@ -447,6 +447,110 @@ describe('ws assistant', () => {
       fake.last().drop()
       await expectNextSocketAfter(fake, 10)
       ws.close()
+    })
+  })
+
+  describe('an asynchronous socket factory (the default one imports isows on the first connect)', () => {
+    /** A factory whose sockets arrive when the test says, recording the signal each call was given. */
+    function deferredFactory() {
+      const calls: Array<{ url: string; signal: AbortSignal | undefined; resolve: (socket: FakeSocket) => void; reject: (error: unknown) => void }> = []
+      const factory = (url: string, signal?: AbortSignal): Promise<FakeSocket> =>
+        new Promise((resolve, reject) => void calls.push({ url, signal, resolve, reject }))
+      return { calls, factory }
+    }
+
+    it('connects once the factory delivers the socket', async () => {
+      const deferred = deferredFactory()
+      const { ws, errors } = supervise({ socketFactory: deferred.factory })
+      const started = ws.start()
+      await settle()
+      expect(deferred.calls).toHaveLength(1)
+      expect(ws.health().state).toBe('connecting')
+      const socket = new FakeSocket(URL)
+      deferred.calls[0]?.resolve(socket)
+      await settle()
+      expect(socket.binaryType).toBe('arraybuffer')
+      socket.accept()
+      await started
+      expect(ws.health().state).toBe('open')
+      expect(errors).toEqual([])
+      ws.close()
+    })
+
+    it('stopped while the factory is pending: the factory sees the abort, a late socket is closed, nothing reported', async () => {
+      const deferred = deferredFactory()
+      const { ws, errors } = supervise({ socketFactory: deferred.factory })
+      const started = ws.start()
+      await settle()
+      ws.close()
+      await expect(started).rejects.toBeInstanceOf(SocketClosedError)
+      expect(deferred.calls[0]?.signal?.aborted).toBe(true)
+      // A factory that ignores the signal and still delivers: that socket is closed at once.
+      const late = new FakeSocket(URL)
+      deferred.calls[0]?.resolve(late)
+      await settle()
+      expect(late.closedWith).toEqual({ code: 1000, reason: 'attempt abandoned' })
+      await vi.advanceTimersByTimeAsync(60_000)
+      expect(deferred.calls).toHaveLength(1)
+      expect(vi.getTimerCount()).toBe(0)
+      expect(errors).toEqual([])
+    })
+
+    it('a factory that fails (the import of isows failed) is reported as a NetworkError and retried after the backoff', async () => {
+      const deferred = deferredFactory()
+      const { ws, errors } = supervise({ socketFactory: deferred.factory, backoff: { initialDelayMs: 10 } })
+      void ws.start()
+      await settle()
+      deferred.calls[0]?.reject(new TypeError(`Failed to fetch dynamically imported module for ${URL}`))
+      await settle()
+      expect(errors).toHaveLength(1)
+      expect(errors[0]).toBeInstanceOf(NetworkError)
+      expect(errors[0]?.message).toBe('wss://stream.example.test/ws: could not create the socket')
+      expect((errors[0]?.cause as Error).message).not.toContain(URL)
+      expect(ws.health().state).toBe('reconnecting')
+      await vi.advanceTimersByTimeAsync(9)
+      expect(deferred.calls).toHaveLength(1)
+      await vi.advanceTimersByTimeAsync(1)
+      expect(deferred.calls).toHaveLength(2)
+      const socket = new FakeSocket(URL)
+      deferred.calls[1]?.resolve(socket)
+      await settle()
+      socket.accept()
+      await settle()
+      expect(ws.health()).toMatchObject({ state: 'open', reconnects: 1 })
+      ws.close()
+    })
+
+    it('a factory that never delivers times out like a socket that never opens, and its late socket is closed', async () => {
+      const deferred = deferredFactory()
+      const { ws, errors } = supervise({ socketFactory: deferred.factory, connectTimeoutMs: 500, backoff: { initialDelayMs: 10 } })
+      void ws.start()
+      await settle()
+      await vi.advanceTimersByTimeAsync(499)
+      expect(errors).toEqual([])
+      await vi.advanceTimersByTimeAsync(1)
+      expect(errors).toHaveLength(1)
+      expect(errors[0]).toBeInstanceOf(RequestTimeoutError)
+      expect(errors[0]?.message).toBe('wss://stream.example.test/ws: no socket within 500 ms')
+      const late = new FakeSocket(URL)
+      deferred.calls[0]?.resolve(late)
+      await settle()
+      expect(late.closedWith).toEqual({ code: 1000, reason: 'attempt abandoned' })
+      await vi.advanceTimersByTimeAsync(10)
+      expect(deferred.calls).toHaveLength(2)
+      const socket = new FakeSocket(URL)
+      deferred.calls[1]?.resolve(socket)
+      await settle()
+      socket.accept()
+      await settle()
+      expect(ws.health()).toMatchObject({ state: 'open', reconnects: 1 })
+      ws.close()
+    })
+
+    it('the default factory creates no socket for an attempt given up while isows loaded', async () => {
+      const reason = new Error('given up')
+      // A socket created here would fail to connect to this closed port and throw its unheard error.
+      await expect(defaultWebSocketFactory('ws://127.0.0.1:9/ws', AbortSignal.abort(reason))).rejects.toBe(reason)
     })
   })
 

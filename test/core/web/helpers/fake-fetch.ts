@@ -1,5 +1,10 @@
 // An injectable fetch for REST assistant tests: records what was sent, answers with a script.
 // Web APIs only, so the suites that use it run in Node, workerd and Deno alike.
+import { loadKy } from '../../../../src/core/web/rest-assistant.ts'
+
+// The REST assistant imports ky on its first request; a test on fake timers only turns microtasks
+// and cannot wait for a module to load, so every suite with a fake fetch has it loaded up front.
+await loadKy()
 
 export interface RecordedRequest {
   readonly method: string
