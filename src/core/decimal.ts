@@ -2,7 +2,7 @@
 // the wire to the user. These helpers parse exchange strings exactly, quantize to an exchange's
 // increments and format without float error or exponent notation.
 import Big from 'big.js'
-import { InvalidInputError } from './errors.ts'
+import { describeInput, InvalidInputError } from './errors.ts'
 
 export { Big }
 export type Decimal = Big
@@ -25,7 +25,7 @@ export function toDecimal(value: DecimalInput, what = 'value'): Big {
     return new Big(String(value))
   }
   if (typeof value !== 'string' || !DECIMAL_STRING.test(value.trim())) {
-    throw new InvalidInputError(`${what} must be a decimal string, got ${JSON.stringify(value)}`)
+    throw new InvalidInputError(`${what} must be a decimal string, got ${describeInput(value)}`)
   }
   return new Big(value.trim())
 }

@@ -198,6 +198,23 @@ export function isRetrySafe(error: unknown): boolean {
   return error instanceof NetworkError
 }
 
+/**
+ * A short, safe rendering of a caller's bad value for an error message: never throws (BigInt,
+ * circular objects, symbols) and never runs past 80 characters.
+ *
+ * @example
+ * describeInput(Number.NaN) // 'NaN'
+ */
+export function describeInput(value: unknown): string {
+  let text: string
+  try {
+    text = typeof value === 'number' || typeof value === 'bigint' ? String(value) : (JSON.stringify(value) ?? String(value))
+  } catch {
+    text = Object.prototype.toString.call(value)
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text
+}
+
 /** Turns anything thrown into an Error, for places that must report rather than rethrow. */
 export function asError(thrown: unknown): Error {
   return thrown instanceof Error ? thrown : new SpotwireError(String(thrown))

@@ -1,12 +1,12 @@
 // `createBinanceExchange`'s options and their checks. Everything wrong with them is found here, at
 // construction, as an `InvalidInputError`; nothing has started by then.
 import type { Clock } from '../../core/clock.ts'
-import { InvalidInputError } from '../../core/errors.ts'
+import { describeInput, InvalidInputError } from '../../core/errors.ts'
 import type { ExchangeIntervals } from '../../core/exchange/exchange-types.ts'
 import { splitTradingPair } from '../../core/orders/trading-pair.ts'
 import type { Throttler } from '../../core/throttler.ts'
 import type { WebSocketFactory } from '../../core/web/ws-connection.ts'
-import { type BinanceDomain, type BinanceUrls, DEFAULT_URLS } from './constants.ts'
+import { type BinanceDomain, type BinanceUrls, DEFAULT_URLS, MAX_SNAPSHOT_DEPTH } from './constants.ts'
 import { resolveBinanceUrls } from './web-utils.ts'
 
 export interface BinanceExchangeOptions {
@@ -60,7 +60,8 @@ function isNonEmptyString(value: unknown): value is string {
 
 /**
  * Checks the options and resolves the domain's URLs. Throws `InvalidInputError` for an unknown
- * domain, a malformed URL or pair, one key without the other, or trading without keys.
+ * domain, a malformed URL or pair, one key without the other, trading without keys, a snapshot
+ * depth outside 1–5000 or a rate-limit share outside (0, 100].
  *
  * @example
  * checkBinanceOptions({ tradingPairs: ['BTC-USDT'] }).tradingRequired // false
@@ -93,6 +94,14 @@ export function checkBinanceOptions(options: BinanceExchangeOptions): CheckedBin
     if (url === undefined) continue
     if (!['rest', 'ws', 'wsApi'].includes(key)) throw new InvalidInputError(`urls has no ${JSON.stringify(key)}; use rest, ws and wsApi`)
     if (typeof url !== 'string' || !URL.canParse(url)) throw new InvalidInputError(`urls.${key} must be an absolute URL`)
+  }
+  const depth = options.snapshotDepth
+  if (depth !== undefined && !(Number.isInteger(depth) && depth >= 1 && depth <= MAX_SNAPSHOT_DEPTH)) {
+    throw new InvalidInputError(`snapshotDepth must be an integer from 1 to ${MAX_SNAPSHOT_DEPTH}, got ${describeInput(depth)}`)
+  }
+  const share = options.rateLimitSharePercent
+  if (share !== undefined && !(typeof share === 'number' && share > 0 && share <= 100)) {
+    throw new InvalidInputError(`rateLimitSharePercent must be above 0 and at most 100, got ${describeInput(share)}`)
   }
   return { domain, urls: resolveBinanceUrls(domain, options.urls ?? {}), tradingRequired, credentials }
 }

@@ -1,7 +1,7 @@
 // The public-data path (DESIGN.md "Public API"): one live Binance book, no keys, no exchange info.
 // It imports only the order-book and web parts of the core and the connector's market-data files,
 // so a dashboard that watches a book never bundles the trading code (rule 8).
-import { InvalidInputError } from '../../core/errors.ts'
+import { describeInput, InvalidInputError } from '../../core/errors.ts'
 import { OrderBookTracker } from '../../core/order-book/order-book-tracker.ts'
 import type { OrderBookStatus, OrderBookView } from '../../core/order-book/order-book-view.ts'
 import { RestAssistant } from '../../core/web/rest-assistant.ts'
@@ -54,11 +54,21 @@ const TRADING_PAIR = /^([A-Z0-9]+)-([A-Z0-9]+)$/
  * watch.stop()
  */
 export function watchOrderBook(options: WatchOrderBookOptions): OrderBookWatch {
+  // Checked here (compactly: this is the dashboard bundle), so that a bad option is an error at
+  // once rather than a failing request or a TypeError later.
+  if (typeof options !== 'object' || options === null) throw new InvalidInputError('watchOrderBook needs an options object')
   const { tradingPair, signal } = options
-  const match = TRADING_PAIR.exec(tradingPair)
-  if (!match) throw new InvalidInputError(`tradingPair must look like BTC-USDT, got ${JSON.stringify(tradingPair)}`)
+  const match = typeof tradingPair === 'string' ? TRADING_PAIR.exec(tradingPair) : null
+  if (!match) throw new InvalidInputError(`tradingPair must look like BTC-USDT, got ${describeInput(tradingPair)}`)
   const symbol = `${match[1]}${match[2]}`
-  const urls = { ...DEFAULT_URLS[options.domain ?? 'com'], ...options.urls }
+  const domain = options.domain ?? 'com'
+  const urls = { ...DEFAULT_URLS[domain], ...options.urls }
+  if (!Object.hasOwn(DEFAULT_URLS, domain) || !URL.canParse(urls.rest) || !URL.canParse(urls.ws)) {
+    throw new InvalidInputError("domain must be 'com', 'us' or 'testnet', and urls.rest and urls.ws absolute URLs")
+  }
+  for (const value of [options.onUpdate, options.onStatusChange, options.onError, options.fetch, options.socketFactory, signal && (signal.addEventListener ?? null)]) {
+    if (value !== undefined && typeof value !== 'function') throw new InvalidInputError('callbacks must be functions, and signal an AbortSignal')
+  }
 
   // No throttler: one book asks for a snapshot only on a resync, with the tracker's backoff between
   // failures, and the throttler would add about a tenth to the bundle.

@@ -13,7 +13,7 @@
 // abandoned at once on stop. Failures of background work are reported on the `error` event.
 import { type Clock, systemClock } from '../clock.ts'
 import type { Big, DecimalInput } from '../decimal.ts'
-import { asError, InvalidInputError } from '../errors.ts'
+import { asError, describeInput, InvalidInputError } from '../errors.ts'
 import { type EventHandler, EventEmitter } from '../events.ts'
 import type { OrderBookView } from '../order-book/order-book-view.ts'
 import { ClientOrderIdGenerator } from '../orders/client-order-id.ts'
@@ -155,7 +155,9 @@ export abstract class ExchangeBase<UserStreamEvent = unknown> extends ExchangeHo
   // ── Orders ──────────────────────────────────────────────────────────────────────────────────
   /**
    * Places a buy order and returns its client order id at once; what happens to it arrives as
-   * events. Throws `InvalidInputError` (nothing tracked, nothing sent) for malformed input.
+   * events. Throws `InvalidInputError` (nothing tracked, nothing sent) for malformed input; an
+   * order that breaks the pair's trading rule (price off the tick, amount off the step, notional
+   * under the minimum, …) fails with `orderFailure` instead, also before anything is sent.
    *
    * @example
    * const id = exchange.buy('BTC-USDT', '0.01', 'LIMIT', '30000')
@@ -177,13 +179,18 @@ export abstract class ExchangeBase<UserStreamEvent = unknown> extends ExchangeHo
   /**
    * Cancels an open order. Resolves true once the exchange accepted the cancel (`orderCancelled`
    * follows the exchange's state), false when it refused, did not find the order, did not answer
-   * (reported on `error`), or the order is not open. Rejects only with `InvalidInputError` when
-   * the order belongs to another pair.
+   * (reported on `error`), or the order is not open or not known. Rejects only with
+   * `InvalidInputError` (nothing sent) for a pair not shaped `BASE-QUOTE`, an id that is not a
+   * non-empty string, or an order of another pair.
    *
    * @example
    * await exchange.cancel('BTC-USDT', id)
    */
   async cancel(tradingPair: string, clientOrderId: string): Promise<boolean> {
+    splitTradingPair(tradingPair)
+    if (typeof clientOrderId !== 'string' || clientOrderId === '') {
+      throw new InvalidInputError(`a client order id must be a non-empty string, got ${describeInput(clientOrderId)}`)
+    }
     const order = this.orderTracker.fetchTrackedOrder(clientOrderId)
     if (order === undefined) return false
     if (order.tradingPair !== tradingPair) {
@@ -196,12 +203,16 @@ export abstract class ExchangeBase<UserStreamEvent = unknown> extends ExchangeHo
 
   /**
    * Cancels every open order and answers within `timeoutMs`: one `{ clientOrderId, success }` per
-   * order, successes first.
+   * order, successes first. Rejects with `InvalidInputError` (nothing sent) unless `timeoutMs` is
+   * a positive finite number.
    *
    * @example
    * const results = await exchange.cancelAll(10_000)
    */
   async cancelAll(timeoutMs: number): Promise<CancellationResult[]> {
+    if (typeof timeoutMs !== 'number' || !(timeoutMs > 0 && timeoutMs < Infinity)) {
+      throw new InvalidInputError(`cancelAll needs a timeout in ms above zero, got ${describeInput(timeoutMs)}`)
+    }
     const orders = [...this.orderTracker.activeOrders.values()].filter((order) => !order.isDone)
     const failed = orders.map((order) => ({ clientOrderId: order.clientOrderId, success: false }))
     const signal = this.#runtime.signal
@@ -220,7 +231,9 @@ export abstract class ExchangeBase<UserStreamEvent = unknown> extends ExchangeHo
   }
 
   /**
-   * Tracks saved orders again: open ones become in flight (and are polled), failed ones lost.
+   * Tracks saved orders again: open ones become in flight (and are polled), failed ones lost. A
+   * saved order that cannot be read is skipped and reported on `error` (an `InvalidInputError`);
+   * `states` that is not an object throws `InvalidInputError`.
    *
    * @example
    * exchange.restoreTrackingStates(JSON.parse(saved))
@@ -256,34 +269,41 @@ export abstract class ExchangeBase<UserStreamEvent = unknown> extends ExchangeHo
   }
 
   /**
-   * The last traded price of each pair, fetched now.
+   * The last traded price of each pair, fetched now. Rejects with `InvalidInputError` (nothing
+   * sent) unless given an array of `BASE-QUOTE` pairs; a connector may also refuse pairs its
+   * exchange does not list.
    *
    * @example
    * const prices = await exchange.getLastTradedPrices(['BTC-USDT']) // { 'BTC-USDT': Big }
    */
   async getLastTradedPrices(tradingPairs: readonly string[]): Promise<Record<string, Big>> {
+    if (!Array.isArray(tradingPairs)) throw new InvalidInputError(`getLastTradedPrices needs an array of pairs, got ${describeInput(tradingPairs)}`)
+    for (const pair of tradingPairs as readonly unknown[]) splitTradingPair(pair as string)
     if (this.#runtime.isStopped) throw new ExchangeStoppedError(`${this.name} was stopped`)
     const signal = this.#runtime.signal ?? new AbortController().signal
     return this.#runtime.call((s) => this.fetchLastTradedPrices(tradingPairs, s), signal)
   }
 
   /**
-   * Total balance (free + locked); 0 for an asset not held.
+   * Total balance (free + locked); 0 for an asset not held. Throws `InvalidInputError` for an
+   * asset that is not a non-empty string.
    *
    * @example
    * exchange.getBalance('BTC').toFixed()
    */
   getBalance(asset: string): Big {
+    checkAsset(asset)
     return this.#runtime.balances.total(asset)
   }
 
   /**
-   * Free balance; 0 for an asset not held.
+   * Free balance; 0 for an asset not held. Throws as `getBalance` does.
    *
    * @example
    * exchange.getAvailableBalance('USDT').gte('100')
    */
   getAvailableBalance(asset: string): Big {
+    checkAsset(asset)
     return this.#runtime.balances.available(asset)
   }
 
@@ -346,7 +366,7 @@ export abstract class ExchangeBase<UserStreamEvent = unknown> extends ExchangeHo
       clock: this.clock,
     })
     const clientOrderId = this.#clientOrderIds.next(tradeType, tradingPair)
-    const order = newInFlightOrder(clientOrderId, request, runtime.tradingRules.get(tradingPair), this.clock.now())
+    const order = newInFlightOrder(clientOrderId, request, this.clock.now())
     this.orderTracker.startTrackingOrder(order)
     const conditions = (): PlacementConditions => ({
       isRunning: runtime.isRunning,
@@ -357,4 +377,8 @@ export abstract class ExchangeBase<UserStreamEvent = unknown> extends ExchangeHo
     runtime.spawn(() => placeTrackedOrder(runtime.flow, order, conditions, runtime.signal ?? AbortSignal.abort()))
     return clientOrderId
   }
+}
+
+function checkAsset(asset: unknown): void {
+  if (typeof asset !== 'string' || asset === '') throw new InvalidInputError(`an asset must be a non-empty string, got ${describeInput(asset)}`)
 }

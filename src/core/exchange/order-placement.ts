@@ -1,19 +1,15 @@
 // Placing an order: the checks on the caller's input (synchronous, before anything is tracked),
 // the checks against the trading rule (after tracking, before sending; each one fails the order
-// with an event and sends nothing), and the request itself, whose failure is read as either a
-// definite refusal (the order fails) or an unknown outcome (the order stays tracked and is
-// reconciled by its client id; it is never sent again).
-import { type Big, type DecimalInput, toDecimal } from '../decimal.ts'
-import { InvalidInputError } from '../errors.ts'
+// with an event and sends nothing: a price off the tick or an amount off the step is refused, not
+// rounded, so what is sent is exactly what was asked), and the request itself, whose failure is
+// read as either a definite refusal (the order fails) or an unknown outcome (the order stays
+// tracked and is reconciled by its client id; it is never sent again).
+import { type Big, type DecimalInput, isMultipleOf, toDecimal } from '../decimal.ts'
+import { describeInput, InvalidInputError } from '../errors.ts'
 import { InFlightOrder } from '../orders/in-flight-order.ts'
 import { isLimitOrderType, isOrderType, type OrderType, type OrderUpdate, type TradeType } from '../orders/order-state.ts'
 import { splitTradingPair } from '../orders/trading-pair.ts'
-import {
-  findTradingRuleViolation,
-  quantizeOrderAmount,
-  quantizeOrderPrice,
-  type TradingRule,
-} from '../orders/trading-rule.ts'
+import { findTradingRuleViolation, type TradingRule } from '../orders/trading-rule.ts'
 import type { OrderFlowContext } from './order-flow-context.ts'
 import { isDefiniteRejection } from './request-outcome.ts'
 
@@ -39,7 +35,9 @@ export interface OrderRequest {
 /**
  * Checks what the caller passed to `buy`/`sell` and throws `InvalidInputError` for anything
  * malformed: a pair not shaped `BASE-QUOTE`, an unknown order type, an amount or price that is not
- * a positive decimal, a limit order without a price.
+ * a positive finite decimal (a string in exponent notation included: `'1e-8'` is refused, write
+ * `'0.00000001'`), a limit order without a price. A price given with a MARKET order is checked,
+ * then ignored.
  *
  * @example
  * parseOrderRequest('BUY', 'BTC-USDT', '0.01', 'LIMIT', '30000').price?.toFixed() // '30000'
@@ -54,31 +52,33 @@ export function parseOrderRequest(
   if (typeof tradingPair !== 'string') throw new InvalidInputError(`a trading pair must be a string, got ${typeof tradingPair}`)
   splitTradingPair(tradingPair)
   if (!isOrderType(orderType)) {
-    throw new InvalidInputError(`unknown order type ${JSON.stringify(orderType)}; use LIMIT, LIMIT_MAKER or MARKET`)
+    throw new InvalidInputError(`unknown order type ${describeInput(orderType)}; use LIMIT, LIMIT_MAKER or MARKET`)
   }
-  const parsedAmount = positive(toDecimal(amount, 'amount'), 'amount')
+  const parsedAmount = orderDecimal(amount, 'amount')
+  const parsedPrice = price === undefined ? undefined : orderDecimal(price, 'price')
   if (!isLimitOrderType(orderType)) return { tradeType, tradingPair, orderType, amount: parsedAmount, price: undefined }
-  if (price === undefined) throw new InvalidInputError(`a ${orderType} order needs a price`)
-  return { tradeType, tradingPair, orderType, amount: parsedAmount, price: positive(toDecimal(price, 'price'), 'price') }
+  if (parsedPrice === undefined) throw new InvalidInputError(`a ${orderType} order needs a price`)
+  return { tradeType, tradingPair, orderType, amount: parsedAmount, price: parsedPrice }
 }
 
-function positive(value: Big, what: string): Big {
-  if (value.lte(0)) throw new InvalidInputError(`${what} must be above zero, got ${value.toFixed()}`)
+/** Plain decimal text only: an exponent could be any size (`'1e999999999'`), and the wire wants none. */
+const EXPONENT = /e/i
+
+function orderDecimal(input: DecimalInput, what: string): Big {
+  if (typeof input === 'string' && EXPONENT.test(input)) {
+    throw new InvalidInputError(`${what} must be plain decimal text without an exponent, got ${describeInput(input)}`)
+  }
+  const value = toDecimal(input, what)
+  if (value.lte(0)) throw new InvalidInputError(`${what} must be above zero, got ${describeInput(input)}`)
   return value
 }
 
 /**
- * The order to track: amount (and limit price) quantized to the rule when there is one, as given
- * otherwise (the order will then fail its checks).
+ * The order to track, with the amount and limit price exactly as asked: one off the rule's grid
+ * fails its checks before sending rather than being rounded.
  */
-export function newInFlightOrder(
-  clientOrderId: string,
-  request: OrderRequest,
-  rule: TradingRule | undefined,
-  creationTimestamp: number,
-): InFlightOrder {
-  const amount = rule ? quantizeOrderAmount(rule, request.amount) : request.amount
-  const price = rule && request.price ? quantizeOrderPrice(rule, request.price) : request.price
+export function newInFlightOrder(clientOrderId: string, request: OrderRequest, creationTimestamp: number): InFlightOrder {
+  const { amount, price } = request
   return new InFlightOrder({
     clientOrderId,
     tradingPair: request.tradingPair,
@@ -118,8 +118,12 @@ export function findPreSendProblem(order: InFlightOrder, conditions: PlacementCo
     return failure('missingTradingRule', `no trading rule for ${pair}: the exchange does not list it, or its rules have not loaded yet`)
   }
   let price = order.price
-  if (price !== undefined && price.lte(0)) {
-    return failure('tradingRuleViolation', `the price rounds down to 0 on the ${rule.minPriceIncrement.toFixed()} tick of ${pair}`)
+  if (price !== undefined && !isMultipleOf(price, rule.minPriceIncrement)) {
+    return failure('tradingRuleViolation', `price ${price.toFixed()} is not on the ${rule.minPriceIncrement.toFixed()} tick of ${pair}`)
+  }
+  if (!isMultipleOf(order.amount, rule.minBaseAmountIncrement)) {
+    const step = rule.minBaseAmountIncrement.toFixed()
+    return failure('tradingRuleViolation', `amount ${order.amount.toFixed()} is not a multiple of the ${step} step of ${pair}`)
   }
   // A MARKET order only needs a reference price when there is a notional bound to check.
   const hasNotionalBound =

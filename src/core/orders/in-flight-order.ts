@@ -2,7 +2,7 @@
 // the exchange's news in order: state only moves forward (see `isOrderStateTransitionAllowed`), fills
 // are counted once per trade id, and waiting for the exchange id or the last fill always ends.
 import { type Big, toDecimal, ZERO } from '../decimal.ts'
-import { InvalidInputError } from '../errors.ts'
+import { describeInput, InvalidInputError } from '../errors.ts'
 import type { ConversionRates } from './fees.ts'
 import { Latch } from './latch.ts'
 import { ExchangeOrderIdTimeoutError } from './order-errors.ts'
@@ -58,10 +58,10 @@ export class InFlightOrder {
     if (typeof init.clientOrderId !== 'string' || init.clientOrderId === '') {
       throw new InvalidInputError('an order needs a client order id')
     }
-    if (!isOrderType(init.orderType)) throw new InvalidInputError(`unknown order type ${JSON.stringify(init.orderType)}`)
-    if (!isTradeType(init.tradeType)) throw new InvalidInputError(`unknown trade type ${JSON.stringify(init.tradeType)}`)
+    if (!isOrderType(init.orderType)) throw new InvalidInputError(`unknown order type ${describeInput(init.orderType)}`)
+    if (!isTradeType(init.tradeType)) throw new InvalidInputError(`unknown trade type ${describeInput(init.tradeType)}`)
     const state = init.initialState ?? 'PENDING_CREATE'
-    if (!isOrderState(state)) throw new InvalidInputError(`unknown order state ${JSON.stringify(state)}`)
+    if (!isOrderState(state)) throw new InvalidInputError(`unknown order state ${describeInput(state)}`)
     const { baseAsset, quoteAsset } = splitTradingPair(init.tradingPair)
     this.clientOrderId = init.clientOrderId
     this.tradingPair = init.tradingPair

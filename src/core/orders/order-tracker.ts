@@ -12,7 +12,7 @@
 // makes an order lost (the recipe: miss N + 1) and any update for the order resets the count; an
 // order leaves `active` before its final event is emitted, so handlers see it as finished.
 import { type Clock, systemClock } from '../clock.ts'
-import { InvalidInputError } from '../errors.ts'
+import { describeInput, InvalidInputError } from '../errors.ts'
 import { ExpiringCache } from './expiring-cache.ts'
 import { InFlightOrder } from './in-flight-order.ts'
 import { OrderTrackingError } from './order-errors.ts'
@@ -226,9 +226,13 @@ export class OrderTracker {
 
   /**
    * Restores saved `trackingStates`: open orders become active again, FAILED ones lost, the rest
-   * (finished) are skipped, as are ids already tracked. A malformed entry is reported on `error`.
+   * (finished) are skipped, as are ids already tracked. A malformed entry is reported on `error`;
+   * `states` that is not an object throws `InvalidInputError`.
    */
   restoreTrackingStates(states: Readonly<Record<string, InFlightOrderJSON>>): void {
+    if (typeof states !== 'object' || states === null || Array.isArray(states)) {
+      throw new InvalidInputError(`saved tracking states must be an object by client order id, got ${describeInput(states)}`)
+    }
     for (const json of Object.values(states)) {
       let order: InFlightOrder
       try {

@@ -76,7 +76,7 @@ describe('Binance exchange: orders', () => {
 
     it('create sell LIMIT_MAKER order successfully: price but no timeInForce', async () => {
       const { exchange, rest, events } = await startedBinanceExchange()
-      const id = exchange.sell(PAIR, '0.123456', 'LIMIT_MAKER', '31000.129')
+      const id = exchange.sell(PAIR, '0.12345', 'LIMIT_MAKER', '31000.12')
       await settle()
       const [sent] = rest.sent('POST /v3/order')
       if (!sent) throw new Error('no create was sent')

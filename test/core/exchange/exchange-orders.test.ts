@@ -1,6 +1,6 @@
 // Placing orders through the exchange base: input checks, tracking before sending, the checks
-// against the trading rule, quantization, and what each kind of failure means. Imports only
-// vitest and src/.
+// against the trading rule (off-grid prices and amounts are refused, not rounded), and what each
+// kind of failure means. Imports only vitest and src/.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import {
   BadRequestError,
@@ -56,7 +56,7 @@ describe('exchange base: buy and sell', () => {
     await exchange.stop()
   })
 
-  it('sends the amount and limit price quantized to the trading rule', async () => {
+  it('sends the amount and limit price exactly as asked when they are on the rule grid', async () => {
     const { exchange } = await startedExchange()
     const sent: InFlightOrder[] = []
     const original = exchange.script.placeOrder
@@ -64,7 +64,7 @@ describe('exchange base: buy and sell', () => {
       sent.push(order)
       return original(order, signal)
     }
-    exchange.buy(PAIR, '0.123456789', 'LIMIT', '30000.129')
+    exchange.buy(PAIR, '0.1234', 'LIMIT', '30000.12')
     await flush()
     expect(sent[0]?.amount.toFixed()).toBe('0.1234')
     expect(sent[0]?.price?.toFixed()).toBe('30000.12')
@@ -144,19 +144,19 @@ describe('exchange base: checks before sending', () => {
     await exchange.stop()
   })
 
-  it('create order fails when the amount rounds down to zero on the step', async () => {
+  it('create order fails when the amount is off the step (it is not rounded)', async () => {
     const { exchange, events } = await startedExchange()
     recordedFailure = events
     const id = exchange.buy(PAIR, '0.00001', 'LIMIT', '30000')
-    await expectCheckFailure(exchange, id, ORDER_CHECK_FAILURE.tradingRuleViolation, /must be above zero/)
+    await expectCheckFailure(exchange, id, ORDER_CHECK_FAILURE.tradingRuleViolation, /amount 0.00001 is not a multiple of the 0.0001 step/)
     await exchange.stop()
   })
 
-  it('create order fails when the price rounds down to zero on the tick', async () => {
+  it('create order fails when the price is off the tick (it is not rounded)', async () => {
     const { exchange, events } = await startedExchange()
     recordedFailure = events
     const id = exchange.buy(PAIR, '1', 'LIMIT', '0.001')
-    await expectCheckFailure(exchange, id, ORDER_CHECK_FAILURE.tradingRuleViolation, /price rounds down to 0/)
+    await expectCheckFailure(exchange, id, ORDER_CHECK_FAILURE.tradingRuleViolation, /price 0.001 is not on the 0.01 tick/)
     await exchange.stop()
   })
 
