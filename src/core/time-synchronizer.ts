@@ -62,6 +62,8 @@ export class TimeSynchronizer {
   /** wall − monotonic, captured when the first sample of the current window arrived. */
   #anchorMs = 0
   #inFlight: SharedSample | undefined
+  /** The fresh sample a `resync()` is waiting for; later resyncs join it. */
+  #resyncing: SharedSample | undefined
 
   constructor(options: TimeSynchronizerOptions = {}) {
     this.#clock = options.clock ?? systemClock
@@ -126,6 +128,27 @@ export class TimeSynchronizer {
     // Later `updateIfUninitialized` callers join this sample rather than starting their own.
     this.#inFlight ??= shared
     return this.#join(shared, options.signal)
+  }
+
+  /**
+   * Starts over after the exchange refused a timestamp (Binance -1021): forgets the samples and
+   * takes one fresh sample. Concurrent callers (a burst of requests refused together) share that
+   * sample, rather than each clearing the others' and sending its own server-time request; signed
+   * requests stamped meanwhile (`updateIfUninitialized`) wait for it too.
+   *
+   * @example
+   * await serverTime.resync(fetchServerTime, { signal })
+   */
+  resync(provider: ServerTimeProvider, options: TimeSyncOptions = {}): Promise<TimeSyncResult> {
+    if (options.signal?.aborted) return Promise.reject(options.signal.reason)
+    if (this.#resyncing === undefined) {
+      this.clear()
+      const shared = this.#startSample(provider)
+      this.#inFlight = shared
+      // Forgotten (by #forget) once answered or abandoned: the next refusal starts a new resync.
+      this.#resyncing = shared
+    }
+    return this.#join(this.#resyncing, options.signal)
   }
 
   /**
@@ -197,6 +220,7 @@ export class TimeSynchronizer {
 
   #forget(shared: SharedSample): void {
     if (this.#inFlight === shared) this.#inFlight = undefined
+    if (this.#resyncing === shared) this.#resyncing = undefined
   }
 
   #fail(thrown: unknown): TimeSyncResult {

@@ -120,6 +120,30 @@ describe('time synchronizer', () => {
     expect(() => synchronizer.addSample(Number.NaN)).toThrow(SpotwireError)
   })
 
+  it('resync(): a burst of refused requests forgets the samples and shares one fresh sample', async () => {
+    const clock = manualClock(1_000_000, 0)
+    const sync = new TimeSynchronizer({ clock })
+    sync.addSample(0)
+    const fresh = deferredProvider()
+    const first = sync.resync(fresh.provider)
+    const second = sync.resync(fresh.provider)
+    // Signed requests stamped meanwhile wait for the same sample instead of using the wall clock.
+    const signing = sync.updateIfUninitialized(fresh.provider)
+    expect(sync.isInitialized).toBe(false)
+    expect(fresh.calls).toHaveLength(1)
+    fresh.answer(1_000_000 - 7_000)
+    await expect(first).resolves.toMatchObject({ ok: true, sampled: true, offsetMs: -7_000 })
+    await expect(second).resolves.toMatchObject({ ok: true, offsetMs: -7_000 })
+    await expect(signing).resolves.toMatchObject({ ok: true })
+    expect(sync.samples).toEqual([-7_000])
+    // Once answered, a later refusal starts a new resync.
+    const again = deferredProvider()
+    const third = sync.resync(again.provider)
+    expect(again.calls).toHaveLength(1)
+    again.answer(1_000_000)
+    await expect(third).resolves.toMatchObject({ ok: true, offsetMs: 0 })
+  })
+
   it('clear() forgets the samples, returns to the wall clock and re-anchors on the next sample', () => {
     const clock = manualClock(1_700_000_000_000, 0)
     const synchronizer = new TimeSynchronizer({ clock })

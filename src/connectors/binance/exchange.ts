@@ -211,6 +211,9 @@ export class BinanceExchange extends ExchangeBase<BinanceUserStreamEvent> {
 
   protected async fetchLastTradedPrices(tradingPairs: readonly string[], signal: AbortSignal): Promise<Record<string, Big>> {
     if (tradingPairs.length === 0) return {}
+    // Once the symbol map is loaded, a pair Binance does not list is refused here, not sent.
+    const unknown = this.symbolMap.size > 0 ? tradingPairs.filter((pair) => this.symbolMap.exchangeSymbolFor(pair) === undefined) : []
+    if (unknown.length > 0) throw new InvalidInputError(`${this.name} does not list ${unknown.join(', ')}`)
     const symbols = tradingPairs.map((pair) => this.#exchangeSymbolFor(pair))
     const bySymbol = await fetchTickerPrices(this.#rest, symbols, signal)
     const prices: Record<string, Big> = {}
@@ -295,10 +298,7 @@ export class BinanceExchange extends ExchangeBase<BinanceUserStreamEvent> {
     const signal = this.runSignal ?? new AbortController().signal
     return withTimeSyncRetry(() => request(signal), {
       isTimeSyncError: (error) => this.isTimeSyncError(error),
-      resync: () => {
-        this.timeSynchronizer.clear()
-        return this.timeSynchronizer.update((s) => this.fetchServerTime(s), { signal })
-      },
+      resync: () => this.timeSynchronizer.resync((s) => this.fetchServerTime(s), { signal }),
     })
   }
 

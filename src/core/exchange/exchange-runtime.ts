@@ -212,11 +212,8 @@ export class ExchangeRuntime<Event> {
     const { timeSynchronizer } = this.#options
     const attempt = withTimeSyncRetry(() => hook(signal), {
       isTimeSyncError: (error) => this.#hooks.isTimeSyncError(error),
-      resync: () => {
-        // The exchange says our estimate is wrong: start over from a fresh sample.
-        timeSynchronizer.clear()
-        return timeSynchronizer.update((s) => this.#hooks.fetchServerTime(s), { signal })
-      },
+      // The exchange says our estimate is wrong: start over from a fresh sample (one for a whole burst).
+      resync: () => timeSynchronizer.resync((s) => this.#hooks.fetchServerTime(s), { signal }),
     })
     return abortable(attempt, signal)
   }
