@@ -4,11 +4,8 @@
 // which is then imported. Bundling also keeps the measured code close to what users ship.
 //
 //   node bench/run.mjs order-book
-import { build } from 'esbuild'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
+import { runTypeScript } from './run-typescript.mjs'
 
 const name = process.argv[2]
 if (!name) {
@@ -16,24 +13,4 @@ if (!name) {
   process.exit(2)
 }
 
-const entry = fileURLToPath(new URL(`./${name}.bench.ts`, import.meta.url))
-const result = await build({
-  entryPoints: [entry],
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  write: false,
-  logLevel: 'warning',
-  // CommonJS dependencies bundled into ESM (ws, which the simulator's Node server uses) still
-  // require() Node's built-ins; give the bundle a real `require` for them.
-  banner: { js: "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);" },
-})
-const scratch = mkdtempSync(join(tmpdir(), 'spotwire-bench-'))
-const bundled = join(scratch, `${name}.bench.mjs`)
-writeFileSync(bundled, result.outputFiles[0].contents)
-try {
-  await import(pathToFileURL(bundled).href)
-} finally {
-  rmSync(scratch, { recursive: true, force: true })
-}
+await runTypeScript(fileURLToPath(new URL(`./${name}.bench.ts`, import.meta.url)))

@@ -10,6 +10,11 @@ export interface GroundTruth {
   orders(): OrderState[]
   /** The test account's latest order with this client order id (any symbol unless given). */
   order(clientOrderId: string, symbol?: string): OrderState | undefined
+  /**
+   * How many create requests for the test account named this client order id and reached the
+   * matching engine (any symbol unless given), whether accepted or rejected (e.g. as a duplicate).
+   */
+  createRequests(clientOrderId: string, symbol?: string): number
   /** Every fill (both sides of every trade), optionally of one market, in execution order. */
   fills(symbol?: string): AccountFill[]
   /** An account's balances; the test account's when no id is given. */
@@ -32,6 +37,10 @@ export function groundTruthOf(exchange: SimulatedExchange): GroundTruth {
         .map((candidate) => engine.orderByClientOrderId(candidate, clientOrderId, testAccountId))
         .filter((order): order is OrderState => order !== undefined)
       return found.sort((left, right) => left.orderId - right.orderId).at(-1)
+    },
+    createRequests(clientOrderId, symbol) {
+      const candidates = symbol === undefined ? [...symbols()] : [symbol]
+      return candidates.reduce((total, candidate) => total + engine.createRequestCount(testAccountId, candidate, clientOrderId), 0)
     },
     fills(symbol) {
       return engine.fills().filter((fill) => symbol === undefined || fill.symbol === symbol)

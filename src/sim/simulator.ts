@@ -10,7 +10,7 @@ import { FaultySocket, type SimulatorSocket } from './faults/faulty-socket.ts'
 import { type GroundTruth, groundTruthOf } from './ground-truth.ts'
 import { createListenKeyRegistry, listenKeyOfPath } from './listen-keys/index.ts'
 import { CORS_HEADERS, createSimulatorRestHandler } from './rest/rest-handler.ts'
-import type { RateLimitOptions } from './rest/rate-limits.ts'
+import { type RateLimitOptions, type RateLimitViolations, RateLimiter } from './rest/rate-limits.ts'
 import type { SimulatorCredentials } from './rest/signed-request.ts'
 import { createPublicStreamHandler } from './streams/index.ts'
 import { WS_API_PATH, createWsApiHandler } from './ws-api/ws-api-handler.ts'
@@ -61,6 +61,8 @@ export interface Simulator {
   announceShutdown(): void
   /** Open sockets by kind. */
   openConnections(): Record<SocketKind, number>
+  /** How often REST clients were banned, or called while banned or before a Retry-After passed. */
+  rateLimitViolations(): RateLimitViolations
   /** Ends every socket and hung request and stops listening to the exchange. */
   dispose(): void
 }
@@ -93,7 +95,9 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   const credentials = options.credentials ?? testCredentials(seed)
   const limits = options.limits ? { limits: options.limits } : {}
   const listenKeys = options.listenKeys === true ? createListenKeyRegistry({ exchange, now, seed }) : undefined
-  const rest = createSimulatorRestHandler({ exchange, credentials, now, seed, ...limits, ...(listenKeys ? { listenKeys } : {}) })
+  // The REST limits run on the undisturbed clock: a clock skew must not stretch a Retry-After or a ban.
+  const restLimiter = new RateLimiter(options.limits)
+  const rest = createSimulatorRestHandler({ exchange, credentials, now, limiter: restLimiter, limitsNow: baseNow, seed, ...(listenKeys ? { listenKeys } : {}) })
   const streams = createPublicStreamHandler({ exchange, now })
   const wsApi = createWsApiHandler({ exchange, credentials, now, seed, ...limits })
   const truth = groundTruthOf(exchange)
@@ -149,6 +153,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     },
     now,
     openConnections,
+    rateLimitViolations: () => restLimiter.violations(),
     async fetch(request) {
       const path = new URL(request.url).pathname
       if (path.startsWith(CONTROL_PREFIX)) return handleControlRequest(request, { faults, truth, marketMakers: makers, openConnections })
@@ -194,6 +199,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
   async function withRequestFaults(request: Request, path: string): Promise<Response> {
     const fault = request.method === 'OPTIONS' ? undefined : faults.requestFault({ path, method: request.method })
     if (!fault) return rest(request)
+    if (fault.kind === 'throttleRequests') return rest(request, { retryAfterSeconds: fault.retryAfterSeconds })
     if (fault.kind === 'delayRequests') {
       await sleep(fault.ms)
       return rest(request)
@@ -247,7 +253,8 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
         if (faults.idle) return connection.receive(text)
         const request = wsApiRequestOf(text)
         const fault = request ? faults.requestFault({ wsApiMethod: request.method }) : undefined
-        if (!fault || !request) return connection.receive(text)
+        // throttleRequests matches REST requests only.
+        if (!fault || !request || fault.kind === 'throttleRequests') return connection.receive(text)
         if (fault.kind === 'delayRequests') {
           setTimeout(() => connection.receive(text), fault.ms)
           return

@@ -54,6 +54,8 @@ export class MatchingEngine {
   /** Orders that may still be open; closed ones are pruned lazily by `openOrders()`. */
   private readonly possiblyOpen = new Set<OrderRecord>()
   private readonly allFills: AccountFill[] = []
+  /** Create requests per account, symbol and client order id, accepted or not. */
+  private readonly createRequests = new Map<string, number>()
   private readonly pending: UnstampedEvent[] = []
   private readonly idRandom: SeededRandom
   private readonly settlement: TradeSettlement
@@ -89,6 +91,10 @@ export class MatchingEngine {
   placeOrder(request: PlaceOrderRequest): PlaceOrderResult {
     const market = this.markets.get(request.symbol)
     if (!market) return { ok: false, rejection: REJECTIONS.invalidSymbol }
+    if (request.clientOrderId !== undefined) {
+      const key = clientKey(request.accountId, request.symbol, request.clientOrderId)
+      this.createRequests.set(key, (this.createRequests.get(key) ?? 0) + 1)
+    }
     const time = this.now()
     try {
       const result = this.place(market, request, time)
@@ -118,6 +124,11 @@ export class MatchingEngine {
   queryOrder(reference: OrderReference): OrderResult {
     const order = this.find(reference)
     return order ? { ok: true, order: toOrderState(order) } : { ok: false, rejection: REJECTIONS.orderDoesNotExist }
+  }
+
+  /** How many create requests named this client order id (accepted, or rejected e.g. as a duplicate). */
+  createRequestCount(accountId: string, symbol: string, clientOrderId: string): number {
+    return this.createRequests.get(clientKey(accountId, symbol, clientOrderId)) ?? 0
   }
 
   openOrders(accountId: string, symbol?: string): OrderState[] {

@@ -144,7 +144,7 @@ export class FaultInjector {
   requestFault(request: RequestMatch): RequestFaultSpec | undefined {
     for (const fault of this.faults) {
       const { spec } = fault
-      if (spec.kind !== 'failRequests' && spec.kind !== 'delayRequests') continue
+      if (spec.kind !== 'failRequests' && spec.kind !== 'delayRequests' && spec.kind !== 'throttleRequests') continue
       if (!requestMatches(spec, request)) continue
       this.use(fault)
       return spec
@@ -192,7 +192,7 @@ export class FaultInjector {
 }
 
 function requestMatches(spec: RequestFaultSpec, request: RequestMatch): boolean {
-  if (spec.wsApiMethod !== undefined) return spec.wsApiMethod === request.wsApiMethod
+  if ('wsApiMethod' in spec && spec.wsApiMethod !== undefined) return spec.wsApiMethod === request.wsApiMethod
   if (request.path === undefined) return false
   if (spec.path !== undefined && spec.path !== request.path) return false
   return spec.method === undefined || spec.method === request.method

@@ -62,6 +62,18 @@ export const FaultSpecSchema = v.variant('kind', [
     mode: v.optional(v.picklist(['reject', 'afterExecute', 'hang']), 'reject'),
     status: v.optional(v.pipe(v.number(), v.integer(), v.minValue(500), v.maxValue(599)), 503),
   }),
+  /**
+   * Answers matching REST requests with 429 (-1003) and `Retry-After: retryAfterSeconds` without
+   * running them. Until then the IP is told to wait: any REST request it sends earlier is banned
+   * with 418, as Binance bans clients that do not back off.
+   */
+  v.strictObject({
+    kind: v.literal('throttleRequests'),
+    path: v.optional(Text),
+    method: v.optional(v.picklist(['GET', 'POST', 'PUT', 'DELETE'])),
+    count: Count,
+    retryAfterSeconds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(600)), 1),
+  }),
   /** Waits `ms` before handling matching requests. */
   v.strictObject({ kind: v.literal('delayRequests'), ...RequestMatch, ms: Milliseconds }),
   /** Moves the simulator's clock by `ms` (negative: behind) until cleared. */
@@ -74,7 +86,7 @@ export type FaultSpecInput = v.InferInput<typeof FaultSpecSchema>
 export type FaultSpec = v.InferOutput<typeof FaultSpecSchema>
 export type FaultKind = FaultSpec['kind']
 export type FrameFaultSpec = Extract<FaultSpec, { channel: FrameChannel }>
-export type RequestFaultSpec = Extract<FaultSpec, { kind: 'failRequests' | 'delayRequests' }>
+export type RequestFaultSpec = Extract<FaultSpec, { kind: 'failRequests' | 'delayRequests' | 'throttleRequests' }>
 
 export const FAULT_KINDS: readonly FaultKind[] = FaultSpecSchema.options.map((option) => option.entries.kind.literal)
 

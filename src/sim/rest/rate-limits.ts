@@ -14,6 +14,11 @@ export interface RateLimitOptions {
   readonly ordersPerDay?: number
   /** The first ban's length; Binance documents bans from 2 minutes to 3 days. */
   readonly firstBanMilliseconds?: number
+  /**
+   * Requests arriving this soon after a 429 were on the wire before the client could read it: they
+   * are answered 429 again, not banned. Default 250 ms.
+   */
+  readonly inFlightGraceMilliseconds?: number
 }
 
 const MINUTE = 60_000
@@ -30,8 +35,22 @@ interface IpState {
   weight: WindowCount
   /** Set once a 429 was answered in the current window; a further request then earns a ban. */
   warned: boolean
+  /** When the last 429 was answered. */
+  toldToWaitAt: number
   bannedUntil: number
   bans: number
+  /** Until when a 429's Retry-After told this IP to wait; a request before then earns a ban. */
+  waitUntil: number
+}
+
+/** How often clients broke the limits' rules: what a well-behaved client keeps at zero. */
+export interface RateLimitViolations {
+  /** 418 answers sent (requests refused while banned, and the requests that earned a ban). */
+  readonly bansAnswered: number
+  /** Requests that arrived while their IP was banned. */
+  readonly requestsWhileBanned: number
+  /** Requests that arrived before a 429's Retry-After had passed. */
+  readonly requestsBeforeRetryAfter: number
 }
 
 export class RateLimiter {
@@ -39,14 +58,17 @@ export class RateLimiter {
   readonly ordersPer10Seconds: number
   readonly ordersPerDay: number
   private readonly firstBan: number
+  private readonly inFlightGrace: number
   private readonly ips = new Map<string, IpState>()
   private readonly orders = new Map<string, { tenSeconds: WindowCount; day: WindowCount }>()
+  private violationCounts = { bansAnswered: 0, requestsWhileBanned: 0, requestsBeforeRetryAfter: 0 }
 
   constructor(options: RateLimitOptions = {}) {
     this.requestWeightPerMinute = options.requestWeightPerMinute ?? 6000
     this.ordersPer10Seconds = options.ordersPer10Seconds ?? 50
     this.ordersPerDay = options.ordersPerDay ?? 160000
     this.firstBan = options.firstBanMilliseconds ?? 2 * MINUTE
+    this.inFlightGrace = options.inFlightGraceMilliseconds ?? 250
   }
 
   /** exchangeInfo's `rateLimits`, from the limits this simulator enforces. */
@@ -60,18 +82,54 @@ export class RateLimiter {
 
   /** Adds a request's weight for an IP; throws 429 past the limit and 418 while banned or persisting. */
   chargeWeight(ip: string, weight: number, now: number): void {
-    const state = this.ipState(ip, now)
-    if (state.bannedUntil > now) throw this.banFailure(state, now)
+    const state = this.checkNotBanned(ip, now)
     state.weight.used += weight
     if (state.weight.used <= this.requestWeightPerMinute) return
-    if (state.warned) {
-      state.bans += 1
-      state.bannedUntil = now + Math.min(this.firstBan * 2 ** (state.bans - 1), MAX_BAN)
-      throw this.banFailure(state, now)
-    }
+    if (state.warned) throw this.ban(state, now)
     state.warned = true
     const windowEnd = state.weight.windowStart + MINUTE
     throw new RestFailure(tooMuchWeight(this.requestWeightPerMinute, '1 MINUTE'), 429, { 'Retry-After': secondsUntil(windowEnd, now) })
+  }
+
+  /**
+   * The `throttleRequests` fault: a 429 (-1003) telling the IP to wait `seconds`, unless it is
+   * already banned or came too early, which earns the 418 instead.
+   */
+  tellToWait(ip: string, seconds: number, now: number): RestFailure {
+    const state = this.checkNotBanned(ip, now)
+    state.waitUntil = Math.max(state.waitUntil, now + seconds * 1000)
+    state.toldToWaitAt = now
+    return this.waitFailure(state, now)
+  }
+
+  /** How often clients ignored a ban or a Retry-After since the simulator started. */
+  violations(): RateLimitViolations {
+    return { ...this.violationCounts }
+  }
+
+  /** Throws 418 for a banned IP and bans one that did not wait out a Retry-After. */
+  private checkNotBanned(ip: string, now: number): IpState {
+    const state = this.ipState(ip, now)
+    if (state.bannedUntil > now) {
+      this.violationCounts.requestsWhileBanned += 1
+      throw this.banFailure(state, now)
+    }
+    if (state.waitUntil > now) {
+      if (now - state.toldToWaitAt <= this.inFlightGrace) throw this.waitFailure(state, now)
+      this.violationCounts.requestsBeforeRetryAfter += 1
+      throw this.ban(state, now)
+    }
+    return state
+  }
+
+  private waitFailure(state: IpState, now: number): RestFailure {
+    return new RestFailure(tooMuchWeight(this.requestWeightPerMinute, '1 MINUTE'), 429, { 'Retry-After': secondsUntil(state.waitUntil, now) })
+  }
+
+  private ban(state: IpState, now: number): RestFailure {
+    state.bans += 1
+    state.bannedUntil = now + Math.min(this.firstBan * 2 ** (state.bans - 1), MAX_BAN)
+    return this.banFailure(state, now)
   }
 
   usedWeight(ip: string, now: number): number {
@@ -101,13 +159,14 @@ export class RateLimiter {
   }
 
   private banFailure(state: IpState, now: number): RestFailure {
+    this.violationCounts.bansAnswered += 1
     return new RestFailure(bannedUntil(state.bannedUntil), 418, { 'Retry-After': secondsUntil(state.bannedUntil, now) })
   }
 
   private ipState(ip: string, now: number): IpState {
     let state = this.ips.get(ip)
     if (!state) {
-      state = { weight: { windowStart: windowStart(now, MINUTE), used: 0 }, warned: false, bannedUntil: 0, bans: 0 }
+      state = { weight: { windowStart: windowStart(now, MINUTE), used: 0 }, warned: false, toldToWaitAt: 0, bannedUntil: 0, bans: 0, waitUntil: 0 }
       this.ips.set(ip, state)
     }
     if (roll(state.weight, now, MINUTE)) state.warned = false

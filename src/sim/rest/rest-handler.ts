@@ -20,6 +20,13 @@ export interface SimulatorRestHandlerOptions {
   /** The server clock in epoch milliseconds; inject the exchange's clock in tests. */
   readonly now?: () => number
   readonly limits?: RateLimitOptions
+  /** Share this limiter (e.g. to read its violation counts) instead of building one from `limits`. */
+  readonly limiter?: RateLimiter
+  /**
+   * The clock the limits are counted on; default `now`. The simulator passes its undisturbed clock
+   * so a `clockSkew` fault does not stretch or shorten a Retry-After or a ban.
+   */
+  readonly limitsNow?: () => number
   /** Seeds the client order ids generated for cancels that name none. */
   readonly seed?: number
   /**
@@ -29,7 +36,8 @@ export interface SimulatorRestHandlerOptions {
   readonly listenKeys?: ListenKeyRegistry
 }
 
-export type SimulatorRestHandler = (request: Request) => Promise<Response>
+/** `throttle`: answer this request 429 with `Retry-After` (the `throttleRequests` fault). */
+export type SimulatorRestHandler = (request: Request, throttle?: { readonly retryAfterSeconds: number }) => Promise<Response>
 
 const ROUTES: readonly Route[] = [...MARKET_ROUTES, ...TRADE_HISTORY_ROUTES, ...TRADING_ROUTES]
 /** Lets a page on another origin (the playground, a dashboard) call the simulator. */
@@ -50,15 +58,17 @@ const FALLBACK_WEIGHT = 1
  * const response = await handle(new Request('http://127.0.0.1/api/v3/time'))
  */
 export function createSimulatorRestHandler(options: SimulatorRestHandlerOptions): SimulatorRestHandler {
-  const limiter = new RateLimiter(options.limits)
+  const limiter = options.limiter ?? new RateLimiter(options.limits)
   const clock = options.now ?? (() => Date.now())
+  const limitsClock = options.limitsNow ?? clock
   const idRandom = new SeededRandom(options.seed ?? 0x0c4ce1)
   const { exchange, credentials } = options
   const routes = options.listenKeys ? [...ROUTES, ...userStreamRoutes(options.listenKeys)] : ROUTES
 
-  return async (request) => {
+  return async (request, throttle) => {
     if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: CORS_HEADERS })
     const now = clock()
+    const limitsNow = limitsClock()
     const ip = callerAddress(request)
     const url = new URL(request.url)
     const route = routes.find((candidate) => candidate.path === url.pathname && candidate.method === request.method)
@@ -67,8 +77,9 @@ export function createSimulatorRestHandler(options: SimulatorRestHandlerOptions)
     let body: unknown
     try {
       if (!route) throw new RestFailure(REST_ERRORS.unknown, 404)
-      const params = await readParams(request, url, () => limiter.chargeWeight(ip, FALLBACK_WEIGHT, now))
-      limiter.chargeWeight(ip, weightOf(route, params), now)
+      if (throttle) throw limiter.tellToWait(ip, throttle.retryAfterSeconds, limitsNow)
+      const params = await readParams(request, url, () => limiter.chargeWeight(ip, FALLBACK_WEIGHT, limitsNow))
+      limiter.chargeWeight(ip, weightOf(route, params), limitsNow)
       if (route.auth === 'signed') verifySignedRequest(request, params, credentials, now)
       else if (route.auth === 'apiKey') verifyApiKey(request, credentials)
       body = route.handle({ params, exchange, limiter, now, idRandom })
@@ -81,7 +92,7 @@ export function createSimulatorRestHandler(options: SimulatorRestHandlerOptions)
     const headers = {
       ...CORS_HEADERS,
       'Content-Type': 'application/json;charset=UTF-8',
-      'X-MBX-USED-WEIGHT-1M': String(limiter.usedWeight(ip, now)),
+      'X-MBX-USED-WEIGHT-1M': String(limiter.usedWeight(ip, limitsNow)),
       ...limiter.orderCountHeaders(exchange.testAccountId, now),
       ...extraHeaders,
     }
