@@ -11,7 +11,7 @@
 //   the exchange's own state and is applied as given.
 // - `bids(n)` / `asks(n)` return a cached array until a change reaches those rows: treat the array
 //   and its rows as read-only. Rows are never mutated, so a kept array stays a consistent snapshot.
-import { InvalidInputError } from '../errors.ts'
+import { describeInput, InvalidInputError } from '../errors.ts'
 import { BookSide, type OrderBookRow } from './book-side.ts'
 import { walkSide, type BookWalkResult } from './book-walk.ts'
 import { parseDecimalNumber } from './decimal-number.ts'
@@ -108,7 +108,7 @@ export class OrderBook implements ReadonlyOrderBook {
   applyTrade(trade: TradeInput): void {
     const price = parseDecimalNumber(trade.price)
     if (!(price > 0 && price < Infinity)) {
-      throw new InvalidInputError(`trade price must be a positive number, got ${JSON.stringify(trade.price)}`)
+      throw new InvalidInputError(`trade price must be a positive number, got ${describeInput(trade.price)}`)
     }
     this.#lastTradePrice = price
     this.#lastTradeTimestamp = trade.timestamp ?? null
@@ -236,7 +236,7 @@ function parseInto(
     const amount = parseDecimalNumber(level?.[1])
     if (!(price > 0 && price < Infinity && amount >= 0 && amount < Infinity)) {
       throw new InvalidInputError(
-        `${sideName}[${index}] must be [positive price, non-negative amount], got ${JSON.stringify(level)}`,
+        `${sideName}[${index}] must be [positive price, non-negative amount], got ${describeInput(level)}`,
       )
     }
     prices[offset + index] = price
