@@ -2,8 +2,8 @@
 // the WS API sorts and signs raw UTF-8) and `BinanceAuth`, the connector's Authenticator.
 import { InvalidInputError } from '../../core/errors.ts'
 import { REDACTED, registerSecret } from '../../core/redact.ts'
-import type { Authenticator, SignedRestParts, UnsignedRestRequest } from '../../core/web/auth.ts'
-import { hmacSha256Hex } from '../../core/web/hmac.ts'
+import { type Authenticator, encodeQuery, type SignedRestParts, type UnsignedRestRequest } from '../../core/web/auth.ts'
+import { createHmacSha256Hex, hmacSha256Hex } from '../../core/web/hmac.ts'
 import { DEFAULT_RECV_WINDOW_MS, MAX_RECV_WINDOW_MS } from './constants.ts'
 
 /** A request parameter value as Binance accepts it on the wire. */
@@ -15,9 +15,8 @@ export type BinanceParamValue = string | number | boolean
  * encoded before signing, and the signed string must equal the query that is sent).
  */
 export function restSignaturePayload(params: ReadonlyArray<readonly [string, BinanceParamValue]>): string {
-  return params
-    .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`)
-    .join('&')
+  // The REST assistant's own encoding, so the signed text is the query sent.
+  return encodeQuery(params)
 }
 
 /**
@@ -89,7 +88,8 @@ export interface BinanceAuthOptions {
  */
 export class BinanceAuth implements Authenticator {
   readonly #apiKey: string
-  readonly #apiSecret: string
+  /** HMAC-SHA256 keyed with the secret once (the secret's text is not kept). */
+  readonly #sign: (payload: string) => string
   readonly #now: () => number
   readonly #recvWindowMs: number
   readonly #signedBodyAs: 'query' | 'form'
@@ -103,7 +103,7 @@ export class BinanceAuth implements Authenticator {
       throw new InvalidInputError(`recvWindowMs must be above 0 and at most ${MAX_RECV_WINDOW_MS}, got ${recvWindowMs}`)
     }
     this.#apiKey = options.apiKey
-    this.#apiSecret = options.apiSecret
+    this.#sign = createHmacSha256Hex(options.apiSecret)
     this.#now = options.now
     this.#recvWindowMs = recvWindowMs
     this.#signedBodyAs = options.signedBodyAs ?? 'query'
@@ -122,11 +122,14 @@ export class BinanceAuth implements Authenticator {
    * // { query: 'symbol=BTCUSDT&recvWindow=5000&timestamp=…&signature=…', headers: { 'X-MBX-APIKEY': … } }
    */
   authenticateRest(request: UnsignedRestRequest): SignedRestParts {
-    const params: Array<readonly [string, BinanceParamValue]> = request.params.filter(
-      ([key]) => key !== 'signature' && key !== 'timestamp' && key !== 'recvWindow',
-    )
-    params.push(['recvWindow', this.#recvWindowMs], ['timestamp', Math.floor(this.#now())])
-    const signed = signRestQuery(this.#apiSecret, params)
+    const auth = `recvWindow=${this.#recvWindowMs}&timestamp=${Math.floor(this.#now())}`
+    // `request.query` is `encodeQuery(request.params)`, the same text `restSignaturePayload` makes,
+    // so it is reused unless parameters this method sets itself must be dropped first.
+    const callerQuery = request.params.some(isAuthParam)
+      ? restSignaturePayload(request.params.filter((entry) => !isAuthParam(entry)))
+      : request.query
+    const payload = callerQuery === '' ? auth : `${callerQuery}&${auth}`
+    const signed = `${payload}&signature=${this.#sign(payload)}`
     const headers = { 'X-MBX-APIKEY': this.#apiKey }
     // A request that already has a body keeps its parameters in the query: Binance would sign
     // query + body concatenated, and mixing the two buys nothing here.
@@ -144,16 +147,17 @@ export class BinanceAuth implements Authenticator {
    * const params = auth.signWsPayload({}) // { apiKey, recvWindow: 5000, timestamp, signature }
    */
   signWsPayload(payload: Readonly<Record<string, BinanceParamValue>>): Record<string, BinanceParamValue> {
-    return signWsApiParams(this.#apiSecret, {
-      ...payload,
-      apiKey: this.#apiKey,
-      recvWindow: this.#recvWindowMs,
-      timestamp: Math.floor(this.#now()),
-    })
+    const params = { ...payload, apiKey: this.#apiKey, recvWindow: this.#recvWindowMs, timestamp: Math.floor(this.#now()) }
+    return { ...params, signature: this.#sign(wsApiSignaturePayload(params)) }
   }
 
   /** Never shows the key or secret, even to `console.log` or `JSON.stringify`. */
   toJSON(): { apiKey: string } {
     return { apiKey: REDACTED }
   }
+}
+
+/** Parameters `authenticateRest` sets itself: a caller's copy is dropped. */
+function isAuthParam([key]: readonly [string, BinanceParamValue]): boolean {
+  return key === 'signature' || key === 'timestamp' || key === 'recvWindow'
 }

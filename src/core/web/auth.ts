@@ -77,5 +77,13 @@ export interface Authenticator extends RestAuthenticator, Partial<WsAuthenticato
  * encodeQuery([['symbol', 'BTCUSDT'], ['limit', 5]]) // 'symbol=BTCUSDT&limit=5'
  */
 export function encodeQuery(params: RequestParamEntries): string {
-  return params.map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`).join('&')
+  return params.map(([key, value]) => `${encodeQueryPart(key)}=${encodeQueryPart(String(value))}`).join('&')
+}
+
+/** Characters `encodeURIComponent` leaves as they are (it also keeps `!*'()`, which it is left to handle). */
+const UNRESERVED_TEXT = /^[\w.~-]*$/
+
+/** `encodeURIComponent(text)`, without the call for the common text that needs no escaping (symbols, decimals, ids). */
+function encodeQueryPart(text: string): string {
+  return UNRESERVED_TEXT.test(text) ? text : encodeURIComponent(text)
 }

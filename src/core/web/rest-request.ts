@@ -54,9 +54,8 @@ export interface OutgoingRestRequest {
 export function prepareRestRequest(request: RestRequest, baseUrl: string | undefined): UnsignedRestRequest {
   const method = request.method ?? 'GET'
   const address = resolveUrl(request, baseUrl)
-  const params: Array<readonly [string, RequestParamValue]> = [...address.searchParams]
-  params.push(...paramEntries(request.params))
-  address.search = ''
+  const extra = paramEntries(request.params)
+  const params: Array<readonly [string, RequestParamValue]> = address.params.length === 0 ? [...extra] : [...address.params, ...extra]
   const { body, contentType } = serializeBody(request.body)
   if (body !== undefined && method === 'GET') {
     throw new InvalidInputError(`GET ${address.pathname} cannot carry a body; send its fields as params`)
@@ -80,10 +79,41 @@ export function finalizeRestRequest(unsigned: UnsignedRestRequest, signed: Signe
 
 /** `METHOD /path`: how messages name a request (never the host, query or body). */
 export function describeRestRequest(request: Pick<UnsignedRestRequest, 'method' | 'url'>): string {
-  return `${request.method} ${new URL(request.url).pathname}`
+  return `${request.method} ${parseUrl(request.url).pathname}`
 }
 
-function resolveUrl(request: RestRequest, baseUrl: string | undefined): URL {
+/** What the platform's URL parser makes of a request URL's text, as this file uses it. */
+interface ParsedUrl {
+  /** The normalized URL without its query. */
+  readonly href: string
+  readonly pathname: string
+  /** The query's parameters, decoded. */
+  readonly params: ReadonlyArray<readonly [string, string]>
+}
+
+/**
+ * Parsed URLs by text, for texts without a query or fragment: a process signs and sends to a handful
+ * of base + path texts, and parsing one costs more than the rest of preparing a request. Cleared
+ * when full, so a caller cycling through many URLs costs memory for at most this many.
+ */
+const parsedUrls = /* @__PURE__ */ new Map<string, ParsedUrl>()
+const MAX_PARSED_URLS = 256
+
+/** Parses `text` like `new URL(text)` (throwing the same TypeError when it is not a URL), cached. */
+function parseUrl(text: string): ParsedUrl {
+  const cached = parsedUrls.get(text)
+  if (cached !== undefined) return cached
+  const address = new URL(text)
+  const params = [...address.searchParams]
+  address.search = ''
+  const parsed: ParsedUrl = { href: address.href, pathname: address.pathname, params }
+  if (text.includes('?') || text.includes('#')) return parsed
+  if (parsedUrls.size >= MAX_PARSED_URLS) parsedUrls.clear()
+  parsedUrls.set(text, parsed)
+  return parsed
+}
+
+function resolveUrl(request: RestRequest, baseUrl: string | undefined): ParsedUrl {
   let text: string
   if (request.url !== undefined) {
     text = request.url
@@ -93,7 +123,7 @@ function resolveUrl(request: RestRequest, baseUrl: string | undefined): URL {
     text = `${baseUrl.replace(/\/+$/, '')}/${request.path.replace(/^\/+/, '')}`
   }
   try {
-    return new URL(text)
+    return parseUrl(text)
   } catch {
     // The text (and the platform's error about it) may hold parameters: name only what precedes the query.
     throw new InvalidInputError(`Invalid request URL '${text.split('?')[0] ?? ''}'`)

@@ -8,7 +8,7 @@ import {
 } from '../../../src/connectors/binance/auth.ts'
 import { InvalidInputError, SpotwireError } from '../../../src/core/errors.ts'
 import { encodeQuery, type UnsignedRestRequest } from '../../../src/core/web/auth.ts'
-import { hmacSha256Hex } from '../../../src/core/web/hmac.ts'
+import { createHmacSha256Hex, hmacSha256Hex } from '../../../src/core/web/hmac.ts'
 import vectors from '../../fixtures/binance-hmac-vectors.json' with { type: 'json' }
 
 const [restAscii, , wsApiAscii] = vectors
@@ -44,6 +44,26 @@ describe('binance auth', () => {
     expect(hmacSha256Hex('Jefe', 'what do ya want for nothing?')).toBe(
       '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843',
     )
+  })
+
+  it('a keyed signer gives what hmacSha256Hex gives, call after call, for any payload', () => {
+    // Keys shorter than, equal to and longer than SHA-256's 64-byte block (a longer key is hashed first).
+    for (const secret of ['Jefe', 'k'.repeat(64), 's'.repeat(65), 'ключ-🔑']) {
+      const sign = createHmacSha256Hex(secret)
+      const payloads = ['', 'symbol=BTCUSDT&timestamp=1', 'note=é ü 中文 🚀', 'x'.repeat(2_000), 'symbol=BTCUSDT&timestamp=1']
+      for (const payload of payloads) expect(sign(payload)).toBe(hmacSha256Hex(secret, payload))
+    }
+    expect(createHmacSha256Hex('Jefe')('what do ya want for nothing?')).toBe(
+      '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843',
+    )
+  })
+
+  it('percent-encodes exactly as encodeURIComponent does, characters it keeps included', () => {
+    const values = ['BTCUSDT', '0.001', 'sw-B_1.x~', "a!b*c'd(e)", 'a b&c=d/e?f#g+h%', 'é🚀', '']
+    expect(restSignaturePayload(values.map((value, index) => [`k${index}`, value]))).toBe(
+      values.map((value, index) => `k${index}=${encodeURIComponent(value)}`).join('&'),
+    )
+    expect(restSignaturePayload([['limit', 5], ['flag', true]])).toBe('limit=5&flag=true')
   })
 })
 
@@ -155,6 +175,13 @@ describe('binance auth: REST signing', () => {
       unsignedRequest({ params: [['symbol', 'BTCUSDT'], ['timestamp', 1], ['signature', 'stale'], ['recvWindow', 10]] }),
     )
     expect(signed.query?.startsWith('symbol=BTCUSDT&recvWindow=5000&timestamp=7&signature=')).toBe(true)
+  })
+
+  it('auth: signs the text it sends when the caller query needs percent-encoding', () => {
+    const auth = new BinanceAuth({ apiKey, apiSecret, now: () => 11 })
+    const params: Array<[string, string]> = [['symbols', '["BTCUSDT","ETHUSDT"]'], ['note', 'é a&b']]
+    const signed = auth.authenticateRest(unsignedRequest({ params }))
+    expect(signed.query).toBe(signRestQuery(apiSecret, [...params, ['recvWindow', '5000'], ['timestamp', '11']]))
   })
 
   it('auth: form mode sends signed POST parameters as a url-encoded body and an empty query', () => {
