@@ -81,11 +81,9 @@ function streamEventOf(raw: unknown): unknown {
   return v.is(CombinedStreamFrameSchema, raw) ? raw.data : raw
 }
 
-/** The payload to validate, and where it came from (for errors): `binance stream btcusdt@trade`. */
-function unwrapStreamPayload(raw: unknown, fallback: string): { readonly event: unknown; readonly source: string } {
-  return v.is(CombinedStreamFrameSchema, raw)
-    ? { event: raw.data, source: `binance stream ${raw.stream}` }
-    : { event: raw, source: `binance stream ${fallback}` }
+/** Where a payload came from, for errors: `binance stream btcusdt@trade`. */
+function streamSourceOf(raw: unknown, fallback: string): string {
+  return `binance stream ${v.is(CombinedStreamFrameSchema, raw) ? raw.stream : fallback}`
 }
 
 /**
@@ -110,6 +108,9 @@ export class BinanceOrderBookDataSource extends OrderBookDataSource implements E
   readonly #subscribedSymbols = new Map<string, string>()
   #sink: BinanceOrderBookSink | undefined
   #listening: Promise<void> | undefined
+  /** The last payload `channelOf` unwrapped, and its event: the parser that follows reuses it. */
+  #unwrappedRaw: unknown
+  #unwrappedEvent: unknown
 
   constructor(options: BinanceOrderBookDataSourceOptions) {
     super(options.tradingPairs ? { tradingPairs: options.tradingPairs } : {})
@@ -210,20 +211,25 @@ export class BinanceOrderBookDataSource extends OrderBookDataSource implements E
 
   protected channelOf(raw: unknown): OrderBookChannel | undefined {
     const event = streamEventOf(raw)
+    this.#unwrappedRaw = raw
+    this.#unwrappedEvent = event
     const type = typeof event === 'object' && event !== null ? (event as { e?: unknown }).e : undefined
     return type === 'depthUpdate' ? 'diff' : type === 'trade' ? 'trade' : undefined
   }
 
   protected parseDiff(raw: unknown): OrderBookDiffMessage {
-    const { event, source } = unwrapStreamPayload(raw, 'depthUpdate')
-    const update = parsePayload(DepthUpdateEventSchema, event, source)
-    return diffMessageFromExchange(update, this.#tradingPairOf(update.s, raw, source))
+    const event = this.#eventOf(raw)
+    // The schema passes a valid event on as it is, so checking it is parsing it; parsePayload runs
+    // only to build the error (the hot path then allocates no result and no error source).
+    const update = v.is(DepthUpdateEventSchema, event)
+      ? event
+      : parsePayload(DepthUpdateEventSchema, event, streamSourceOf(raw, 'depthUpdate'))
+    return diffMessageFromExchange(update, this.#tradingPairOf(update.s, raw, 'depthUpdate'))
   }
 
   protected parseTrade(raw: unknown): OrderBookTradeMessage {
-    const { event, source } = unwrapStreamPayload(raw, 'trade')
-    const trade = parsePayload(TradeEventSchema, event, source)
-    return tradeMessageFromExchange(trade, this.#tradingPairOf(trade.s, raw, source))
+    const trade = parsePayload(TradeEventSchema, this.#eventOf(raw), streamSourceOf(raw, 'trade'))
+    return tradeMessageFromExchange(trade, this.#tradingPairOf(trade.s, raw, 'trade'))
   }
 
   /** Request answers are ignored, refusals and unknown payloads reported, `serverShutdown` rolls the connection. */
@@ -239,8 +245,7 @@ export class BinanceOrderBookDataSource extends OrderBookDataSource implements E
       this.#links.serverShuttingDown()
       return
     }
-    const { source } = unwrapStreamPayload(raw, 'message')
-    this.emit('error', new PayloadValidationError(source, raw, { details: 'no handler for this payload' }))
+    this.emit('error', new PayloadValidationError(streamSourceOf(raw, 'message'), raw, { details: 'no handler for this payload' }))
   }
 
   protected sendSubscribe(tradingPairs: readonly string[]): Promise<void> {
@@ -251,9 +256,16 @@ export class BinanceOrderBookDataSource extends OrderBookDataSource implements E
     return this.#links.request('UNSUBSCRIBE', tradingPairs, tradingPairs.flatMap((pair) => this.#streamsOfPair(pair)))
   }
 
-  #tradingPairOf(symbol: string, raw: unknown, source: string): string {
+  /** The event inside `raw` (a combined-stream frame or the event itself), unwrapped once per payload. */
+  #eventOf(raw: unknown): unknown {
+    return raw === this.#unwrappedRaw ? this.#unwrappedEvent : streamEventOf(raw)
+  }
+
+  #tradingPairOf(symbol: string, raw: unknown, streamFallback: string): string {
     const pair = this.#subscribedSymbols.get(symbol) ?? this.#options.toTradingPair(symbol)
-    if (pair === undefined) throw new PayloadValidationError(source, raw, { details: `unknown symbol ${symbol}` })
+    if (pair === undefined) {
+      throw new PayloadValidationError(streamSourceOf(raw, streamFallback), raw, { details: `unknown symbol ${symbol}` })
+    }
     return pair
   }
 

@@ -25,11 +25,14 @@ export function parsePayload<const Schema extends v.GenericSchema>(
 
 /**
  * One line per issue: where it is and what was expected. What was *received* is left out on
- * purpose: a value can be a secret the redactor does not know by shape.
+ * purpose: a value can be a secret the redactor does not know by shape (so a custom schema's
+ * message, which is used as is, must not quote its input either).
  */
 function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
   const lines = issues.slice(0, LISTED_ISSUES).map((issue) => {
     const where = v.getDotPath(issue) ?? '(root)'
+    // A custom schema's own message says what it expected (ours never quote the value received).
+    if (issue.type === 'custom') return `${where}: ${issue.message}`
     return `${where}: expected ${issue.expected ?? issue.kind}`
   })
   if (issues.length > LISTED_ISSUES) lines.push(`…and ${issues.length - LISTED_ISSUES} more`)
