@@ -1,7 +1,9 @@
 // Reconciling orders with the exchange by asking it: fills first (so a FILLED status finds its
-// fills already counted), then states. Active orders that cannot be queried count a "not found"
-// (any error, as the recipe does: the generic suite depends on it); lost orders are retried until
-// the exchange settles them or says it has never heard of them.
+// fills already counted), then states. Only a definite "this order does not exist" answer counts
+// toward making an active order lost (DESIGN.md rule 4; the recipe counts any failed query, so
+// one throttled or failed round could fail every order): a timeout, 5xx, 429/418 or dropped
+// connection says nothing about the order, which stays tracked as it was and is asked again next
+// round. Lost orders are retried until the exchange settles them or says it has never heard of them.
 import type { InFlightOrder } from '../orders/in-flight-order.ts'
 import type { OrderFlowContext } from './order-flow-context.ts'
 import { cancelTrackedOrder } from './order-cancellation.ts'
@@ -37,10 +39,12 @@ export async function updateActiveOrders(context: OrderFlowContext, signal: Abor
         if (!signal.aborted) await tracker.processOrderUpdate(update)
       } catch (error) {
         if (signal.aborted) return
-        if (!context.calls.isOrderNotFoundDuringStatusUpdate(error)) {
+        if (context.calls.isOrderNotFoundDuringStatusUpdate(error)) {
+          await tracker.processOrderNotFound(order.clientOrderId)
+        } else {
+          // Outcome unknown: the order is left as it is, to be asked again next round.
           context.report(`fetching the status of order ${order.clientOrderId}`, error)
         }
-        await tracker.processOrderNotFound(order.clientOrderId)
       }
     }),
   )

@@ -3,7 +3,15 @@
 // Imports only vitest and src/.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { toDecimal } from '../../../src/core/decimal.ts'
-import { NetworkError, OrderNotFoundError, ServerError } from '../../../src/core/errors.ts'
+import {
+  IpBannedError,
+  NetworkError,
+  OrderNotFoundError,
+  RateLimitedError,
+  RequestTimeoutError,
+  ServerError,
+  SocketClosedError,
+} from '../../../src/core/errors.ts'
 import { ExchangeTaskError } from '../../../src/core/exchange/exchange-errors.ts'
 import { createTradingRule } from '../../../src/core/orders/trading-rule.ts'
 import { FakeExchange, fillOf, flush, PAIR, startedExchange, statusOf, untilAborted, useFakeClock } from './helpers.ts'
@@ -92,13 +100,61 @@ describe('exchange base: status polling', () => {
     await exchange.stop()
   })
 
-  it('update order status when request fails marks order as not found, and reports it', async () => {
+  // The recipe counts any failed status query as "not found"; here the outcome is unknown, so the
+  // order is left as it was (DESIGN.md rule 4).
+  it('update order status when request fails leaves the order tracked and untouched, and reports it', async () => {
     const { exchange, events } = await startedExchange({ lostOrderCountLimit: 1 })
     const id = await openOrder(exchange)
     exchange.script.requestOrderStatus = () => Promise.reject(new ServerError('HTTP 500'))
     await pollSoon()
-    expect(events.payloadsOf('orderFailure').map((event) => event.clientOrderId)).toEqual([id])
+    await vi.advanceTimersByTimeAsync(10_000) // two more rounds: still nothing counts against it
+    expect(exchange.count('requestOrderStatus')).toBeGreaterThan(2)
+    expect(events.payloadsOf('orderFailure')).toEqual([])
+    expect(exchange.inFlightOrders.get(id)?.state).toBe('OPEN')
+    expect(exchange.trackingStates[id]?.state).toBe('OPEN')
     expect(events.errors().some((error) => /fetching the status of order/.test(error.message))).toBe(true)
+    await exchange.stop()
+  })
+
+  it('update order status: 5xx, timeout, 429, 418 and socket failures never mark an order lost', async () => {
+    const { exchange, events } = await startedExchange()
+    const id = await openOrder(exchange)
+    const failures = [
+      () => new ServerError('HTTP 503'),
+      () => new RequestTimeoutError('timed out'),
+      () => new RateLimitedError('HTTP 429', { retryAfterMs: 1_000 }),
+      () => new IpBannedError('HTTP 418', { bannedUntil: Date.now() + 1_000 }),
+      () => new SocketClosedError('socket closed'),
+      () => new NetworkError('fetch failed'),
+    ]
+    let round = 0
+    exchange.script.requestOrderStatus = () => Promise.reject((failures[round++ % failures.length] as () => Error)())
+    await pollSoon()
+    await vi.advanceTimersByTimeAsync(60_000) // a dozen more rounds, every kind of failure twice or more
+    expect(round).toBeGreaterThanOrEqual(2 * failures.length)
+    expect(events.payloadsOf('orderFailure')).toEqual([])
+    expect(exchange.inFlightOrders.get(id)?.isOpen).toBe(true)
+    expect(exchange.trackingStates[id]?.state).toBe('OPEN')
+    await exchange.stop()
+  })
+
+  it('update order status: only "order does not exist" answers count toward lost, failures in between change nothing', async () => {
+    const { exchange, events } = await startedExchange()
+    const id = await openOrder(exchange)
+    const answers = [
+      () => new OrderNotFoundError('Order does not exist.'),
+      () => new ServerError('HTTP 500'),
+      () => new OrderNotFoundError('Order does not exist.'),
+      () => new RateLimitedError('HTTP 429'),
+    ]
+    let round = 0
+    exchange.script.requestOrderStatus = () => Promise.reject((answers[round++] ?? (() => new OrderNotFoundError('Order does not exist.')))())
+    await pollSoon() // round 1
+    await vi.advanceTimersByTimeAsync(15_000) // rounds 2-4: two misses so far
+    expect(round).toBe(4)
+    expect(events.payloadsOf('orderFailure')).toEqual([])
+    await vi.advanceTimersByTimeAsync(5_000) // round 5: the third miss
+    expect(events.payloadsOf('orderFailure').map((event) => [event.clientOrderId, event.errorType])).toEqual([[id, 'OrderLost']])
     await exchange.stop()
   })
 
