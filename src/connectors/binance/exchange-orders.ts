@@ -190,6 +190,7 @@ export function orderUpdateFromReport(report: ExchangeOrderReport, clientOrderId
     tradingPair: report.tradingPair,
     updateTimestamp: report.updateTimestamp,
     newState: report.state,
+    executedAmountBase: report.executedAmount,
     ...(report.state === 'FAILED'
       ? { errorMessage: `Binance reports order ${clientOrderId} as ${report.exchangeStatus}`, errorType: report.exchangeStatus }
       : {}),

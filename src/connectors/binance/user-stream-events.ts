@@ -42,6 +42,8 @@ export function executionReportUpdates(report: ExecutionReport, tradingPair: str
     tradingPair,
     updateTimestamp: report.E,
     newState,
+    // Cumulative filled quantity: lets the tracker notice fills whose reports were lost.
+    executedAmountBase: toDecimal(report.z),
     ...(newState === 'FAILED' ? failureDetails(report, clientOrderId) : {}),
   }
   return { trade: report.x === 'TRADE' ? fillOf(report, tradingPair, clientOrderId) : undefined, order }

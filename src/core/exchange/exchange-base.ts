@@ -84,6 +84,8 @@ export abstract class ExchangeBase<UserStreamEvent = unknown> extends ExchangeHo
     this.orderTracker = new OrderTracker({
       events,
       clock: this.clock,
+      // A final state its fills fall short of: fetch them (the stream's trade events were lost).
+      onFillsMissing: (order) => this.#runtime.recoverFills(order),
       ...(options.lostOrderCountLimit === undefined ? {} : { lostOrderCountLimit: options.lostOrderCountLimit }),
     })
     this.#runtime = new ExchangeRuntime({

@@ -14,6 +14,7 @@ import type { Throttler } from '../throttler.ts'
 import type { TimeSynchronizer } from '../time-synchronizer.ts'
 import { type AccountBalance, Balances } from './balances.ts'
 import { ExchangeStoppedError } from './exchange-errors.ts'
+import { recoverMissingFills } from './fill-recovery.ts'
 import { computeStatusDict, ConditionWaiters, isReady } from './exchange-status.ts'
 import type {
   ExchangeIntervals,
@@ -95,6 +96,8 @@ export class ExchangeRuntime<Event> {
   #books: OrderBooks | undefined
   #userStream: UserStreamDataSource<Event> | undefined
   #flow: OrderFlowContext | undefined
+  /** Client ids of orders whose missing fills are being fetched. */
+  readonly #recoveringFills = new Set<string>()
   /** The user stream's clean-up, then the own throttler's stop; every stop() call waits for it. */
   #stopping: Promise<void> | undefined
 
@@ -240,6 +243,24 @@ export class ExchangeRuntime<Event> {
   async pollBalancesAndOrders(signal: AbortSignal): Promise<void> {
     const [balances] = await Promise.allSettled([this.#refreshBalances(signal), updateActiveOrders(this.flow, signal)])
     if (balances.status === 'rejected') throw balances.reason
+  }
+
+  /**
+   * Fetches the missing fills of an order the tracker holds for them (`onFillsMissing`), in the
+   * background, one task per order; nothing before start or after stop.
+   */
+  recoverFills(order: InFlightOrder): void {
+    const signal = this.#run?.signal
+    const id = order.clientOrderId
+    if (this.#state !== 'running' || signal === undefined || this.#recoveringFills.has(id)) return
+    this.#recoveringFills.add(id)
+    this.spawn(async () => {
+      try {
+        await recoverMissingFills(this.flow, order, signal)
+      } finally {
+        this.#recoveringFills.delete(id)
+      }
+    }, 'fetching missing fills')
   }
 
   /** What the order flows need, built on first use (the connector's fields are set by then). */

@@ -4,11 +4,13 @@ import { SpotwireError } from '../errors.ts'
 
 /**
  * Why the tracker reported something: a fill for an order it does not know, a FILLED update whose
- * fills did not arrive in time, an update naming no order, or a wait for an exchange id that ran out.
+ * fills did not arrive in time (or never added up), an update naming no order, or a wait for an
+ * exchange id that ran out.
  */
 export type OrderTrackingErrorReason =
   | 'unknownOrderFill'
   | 'fillsLate'
+  | 'fillsMissing'
   | 'updateWithoutOrderId'
   | 'exchangeOrderIdTimeout'
 

@@ -110,6 +110,12 @@ export interface OrderUpdate {
   readonly newState: OrderState
   readonly clientOrderId?: string
   readonly exchangeOrderId?: string
+  /**
+   * Base amount the exchange says the order has executed so far, when it says so (a status query, a
+   * stream report). A final update whose amount the order's fills do not reach makes the tracker
+   * wait for (and the exchange base fetch) the missing fills. FILLED implies the whole amount.
+   */
+  readonly executedAmountBase?: Big
   /** For FAILED: what went wrong, for people. */
   readonly errorMessage?: string
   /** For FAILED: the kind of error (an error class name or the exchange's code). */

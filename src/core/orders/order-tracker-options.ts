@@ -1,5 +1,6 @@
 // The order tracker's options, defaults and the id pair its lookups take.
 import type { Clock } from '../clock.ts'
+import type { InFlightOrder } from './in-flight-order.ts'
 import type { OrderEventSink } from './order-events.ts'
 
 /** How long a finished order stays findable (fills may still arrive for it). */
@@ -30,4 +31,10 @@ export interface OrderTrackerOptions {
   readonly maxCachedOrders?: number
   /** How long a FILLED update waits for its fills. Default 5 s. */
   readonly tradeFillsWaitTimeoutMs?: number
+  /**
+   * Called when an order reaches a final state (or FILLED is announced) while its fills fall short
+   * of what the exchange executed; the order is then in `ordersAwaitingFills` until they add up.
+   * The exchange base fetches the order's fills from here. Must not throw.
+   */
+  readonly onFillsMissing?: (order: InFlightOrder) => void
 }

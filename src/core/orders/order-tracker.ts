@@ -6,12 +6,17 @@
 //     └─ not found N times ──▶ orderFailure, then lost: still gets fills (orderFilled) and is
 //                              reconciled; a final state from the exchange removes it silently.
 //
+//   awaiting fills: a finished (or lost) order whose fills fall short of what the exchange says it
+//   executed stays findable for fills, past the cache's TTL, until they add up or the exchange base
+//   gives up asking (`onFillsMissing`, `stopAwaitingFills`); each late fill is emitted once.
+//
 // Decisions: state never leaves a final state and open states only move forward
 // (isOrderStateTransitionAllowed); a FILLED update waits (bounded, abortable) for the fills that
 // complete the order, and completes anyway when they are late; the Nth consecutive miss (default 3)
 // makes an order lost (the recipe: miss N + 1) and any update for the order resets the count; an
 // order leaves `active` before its final event is emitted, so handlers see it as finished.
 import { type Clock, systemClock } from '../clock.ts'
+import type { Big } from '../decimal.ts'
 import { describeInput, InvalidInputError } from '../errors.ts'
 import { ExpiringCache } from './expiring-cache.ts'
 import { InFlightOrder } from './in-flight-order.ts'
@@ -28,9 +33,9 @@ import {
   TRADE_FILLS_WAIT_TIMEOUT_MS,
 } from './order-tracker-options.ts'
 
-type Pool = 'active' | 'cached' | 'lost'
+type Pool = 'active' | 'cached' | 'lost' | 'awaitingFills'
 const UPDATABLE: readonly Pool[] = ['active', 'lost']
-const FILLABLE: readonly Pool[] = ['active', 'cached', 'lost']
+const FILLABLE: readonly Pool[] = ['active', 'cached', 'lost', 'awaitingFills']
 
 export class OrderTracker {
   readonly events: OrderEventSink
@@ -42,6 +47,10 @@ export class OrderTracker {
   readonly #cached: ExpiringCache<string, InFlightOrder>
   readonly #lost = new Map<string, InFlightOrder>()
   readonly #notFoundCounts = new Map<string, number>()
+  readonly #awaitingFills = new Map<string, InFlightOrder>()
+  /** Base amount each awaiting order's fills must reach. */
+  readonly #fillTargets = new Map<string, Big>()
+  readonly #onFillsMissing: ((order: InFlightOrder) => void) | undefined
   #waits = new AbortController()
 
   /**
@@ -58,6 +67,7 @@ export class OrderTracker {
       throw new InvalidInputError(`lostOrderCountLimit must be a whole number >= 1, got ${this.lostOrderCountLimit}`)
     }
     this.#fillsWaitMs = options.tradeFillsWaitTimeoutMs ?? TRADE_FILLS_WAIT_TIMEOUT_MS
+    this.#onFillsMissing = options.onFillsMissing
     this.#cached = new ExpiringCache({
       clock: this.#clock,
       ttlMs: options.cachedOrderTtlMs ?? CACHED_ORDER_TTL_MS,
@@ -81,9 +91,13 @@ export class OrderTracker {
   get allOrders(): ReadonlyMap<string, InFlightOrder> {
     return new Map([...this.#cached.entries(), ...this.#active])
   }
-  /** Active, cached and lost: every order a fill may belong to. */
+  /** Finished or lost orders whose fills do not yet add up to what the exchange executed. */
+  get ordersAwaitingFills(): ReadonlyMap<string, InFlightOrder> {
+    return this.#awaitingFills
+  }
+  /** Active, cached, lost and awaiting fills: every order a fill may belong to. */
   get allFillableOrders(): ReadonlyMap<string, InFlightOrder> {
-    return new Map([...this.#cached.entries(), ...this.#lost, ...this.#active])
+    return new Map([...this.#awaitingFills, ...this.#cached.entries(), ...this.#lost, ...this.#active])
   }
   /** Active and lost: every order whose state still needs the exchange's answer. */
   get allUpdatableOrders(): ReadonlyMap<string, InFlightOrder> {
@@ -96,7 +110,7 @@ export class OrderTracker {
    */
   startTrackingOrder(order: InFlightOrder): void {
     const id = order.clientOrderId
-    if (this.#active.has(id) || this.#lost.has(id) || this.#cached.get(id) !== undefined) {
+    if (this.#active.has(id) || this.#lost.has(id) || this.#awaitingFills.has(id) || this.#cached.get(id) !== undefined) {
       throw new InvalidInputError(`client order id ${id} is already in use`)
     }
     this.#active.set(id, order)
@@ -127,7 +141,7 @@ export class OrderTracker {
   fetchLostOrder(ids: OrderIds): InFlightOrder | undefined {
     return this.#find(ids, ['lost'])
   }
-  /** An active, cached or lost order (where a fill may land). */
+  /** An active, cached, lost or awaiting-fills order (where a fill may land). */
   fetchFillableOrder(ids: OrderIds): InFlightOrder | undefined {
     return this.#find(ids, FILLABLE)
   }
@@ -156,8 +170,10 @@ export class OrderTracker {
       // The exchange knows the order: earlier "not found" answers were transient.
       this.#notFoundCounts.delete(tracked.clientOrderId)
       if (update.newState === 'FILLED' && !tracked.isDone) {
-        // Learn the exchange id first, so fills that name only it find the order during the wait.
+        // Learn the exchange id first, so fills that name only it find the order during the wait
+        // (and so the fills can be fetched by it).
         if (update.exchangeOrderId !== undefined) tracked.updateExchangeOrderId(update.exchangeOrderId)
+        this.#expectFills(tracked, update)
         await this.#waitForFills(tracked)
       }
     }
@@ -166,9 +182,11 @@ export class OrderTracker {
     if (this.#lost.get(order.clientOrderId) === order) {
       order.updateWithOrderUpdate(update) // may teach us its exchange id; its state stays FAILED
       if (isFinalOrderState(update.newState)) this.#lost.delete(order.clientOrderId)
+      this.#expectFills(order, update)
       return
     }
     this.#applyOrderUpdate(order, update)
+    this.#expectFills(order, update)
   }
 
   /**
@@ -187,8 +205,21 @@ export class OrderTracker {
       )
       return
     }
-    if (!order.updateWithTradeUpdate(update) || update.fillBaseAmount.lte(0)) return
+    if (!order.updateWithTradeUpdate(update)) return
+    const target = this.#fillTargets.get(order.clientOrderId)
+    if (target !== undefined && order.executedAmountBase.gte(target)) {
+      this.stopAwaitingFills(order.clientOrderId)
+      // Cached again for a while, so a duplicate of a late fill is still recognised as one.
+      if (!this.#active.has(order.clientOrderId) && !this.#lost.has(order.clientOrderId)) this.#cached.set(order.clientOrderId, order)
+    }
+    if (update.fillBaseAmount.lte(0)) return
     this.events.emit('orderFilled', orderFilledEvent(order, update, this.#clock.now()))
+  }
+
+  /** Stops holding an order for its missing fills (they add up, or the exchange base gave up asking). */
+  stopAwaitingFills(clientOrderId: string): void {
+    this.#awaitingFills.delete(clientOrderId)
+    this.#fillTargets.delete(clientOrderId)
   }
 
   /**
@@ -265,10 +296,27 @@ export class OrderTracker {
     this.#report(
       new OrderTrackingError(
         'fillsLate',
-        `order ${order.clientOrderId} is FILLED but only ${executed} ${order.baseAsset} of fills arrived within ${this.#fillsWaitMs} ms; completing it with those`,
+        `order ${order.clientOrderId} is FILLED but only ${executed} ${order.baseAsset} of fills arrived within ${this.#fillsWaitMs} ms; completing it with those (later fills are still reported)`,
         { clientOrderId: order.clientOrderId, exchangeOrderId: order.exchangeOrderId },
       ),
     )
+  }
+
+  // A final update the order's fills fall short of: hold the order for its fills and say so once
+  // (again only if the exchange later reports more executed).
+  #expectFills(order: InFlightOrder, update: OrderUpdate): void {
+    if (!isFinalOrderState(update.newState)) return
+    const target = update.newState === 'FILLED' ? (update.executedAmountBase ?? order.amount) : update.executedAmountBase
+    if (target === undefined || order.executedAmountBase.gte(target)) return
+    const known = this.#fillTargets.get(order.clientOrderId)
+    if (known !== undefined && known.gte(target)) return
+    this.#fillTargets.set(order.clientOrderId, target)
+    this.#awaitingFills.set(order.clientOrderId, order)
+    try {
+      this.#onFillsMissing?.(order)
+    } catch (error) {
+      this.#report(error)
+    }
   }
 
   #applyOrderUpdate(order: InFlightOrder, update: OrderUpdate): void {
@@ -285,7 +333,8 @@ export class OrderTracker {
   // late, and a few thousand orders at most are held).
   #find(ids: OrderIds, pools: readonly Pool[]): InFlightOrder | undefined {
     const { clientOrderId, exchangeOrderId } = ids
-    const poolOf = (pool: Pool) => (pool === 'cached' ? this.#cached : pool === 'active' ? this.#active : this.#lost)
+    const byName = { active: this.#active, cached: this.#cached, lost: this.#lost, awaitingFills: this.#awaitingFills }
+    const poolOf = (pool: Pool) => byName[pool]
     if (clientOrderId !== undefined) {
       for (const pool of pools) {
         const order = poolOf(pool).get(clientOrderId)

@@ -291,6 +291,36 @@ describe('Binance exchange: orders', () => {
       await exchange.stop()
     })
 
+    it('FILLED while myTrades does not list the fill yet: the fill is fetched later and reported once, after the completed event', async () => {
+      const { exchange, rest, events } = await startedBinanceExchange(FAST_POLLS)
+      const id = exchange.buy(PAIR, '0.01', 'LIMIT', '30000')
+      await settle()
+      const order = rest.orders.get(id)
+      if (!order) throw new Error('the fake did not keep the order')
+      order.status = 'FILLED'
+      order.executedQty = '0.01000000'
+      await vi.advanceTimersByTimeAsync(7_000) // the poll sees FILLED; the tracker waits 5 s for the fill
+      await settle()
+      expect(events.names()).toEqual(['buyOrderCreated', 'buyOrderCompleted'])
+      await vi.advanceTimersByTimeAsync(40_000) // past the 30 s cache of finished orders
+      rest.trades.set(28, [
+        {
+          symbol: 'BTCUSDT', id: 30001, orderId: 28, orderListId: -1, price: '30000.00', qty: '0.01000000', quoteQty: '300.00',
+          commission: '0.00001000', commissionAsset: 'BTC', time: START_TIME + 10, isBuyer: true, isMaker: true, isBestMatch: true,
+        },
+      ])
+      await vi.advanceTimersByTimeAsync(60_000)
+      await settle()
+      expect(events.names()).toEqual(['buyOrderCreated', 'buyOrderCompleted', 'orderFilled'])
+      expect(events.of('orderFilled')[0]).toMatchObject({ clientOrderId: id, exchangeOrderId: '28', tradeId: '30001' })
+      const asked = rest.sent('GET /v3/myTrades').length
+      await vi.advanceTimersByTimeAsync(60_000)
+      await settle()
+      expect(rest.sent('GET /v3/myTrades').length).toBe(asked) // the fills add up: no more asking
+      expect(events.of('orderFilled')).toHaveLength(1)
+      await exchange.stop()
+    })
+
     it('update order status when failed (EXPIRED): orderFailure naming Binance status', async () => {
       const { exchange, rest, events } = await startedBinanceExchange(FAST_POLLS)
       const id = exchange.buy(PAIR, '0.01', 'LIMIT', '30000')
@@ -320,6 +350,30 @@ describe('Binance exchange: orders', () => {
       expect(rest.sent('DELETE /v3/order').map((request) => request.query.get('origClientOrderId'))).toContain(id)
       expect(exchange.trackingStates[id]).toBeUndefined()
       expect(events.of('orderCancelled')).toEqual([])
+      await exchange.stop()
+    })
+
+    it('status queries answered 500, 503, 429 or not at all never fail the order as lost; it stays open and is asked again', async () => {
+      const { exchange, rest, events } = await startedBinanceExchange(FAST_POLLS)
+      const id = exchange.buy(PAIR, '0.01', 'LIMIT', '30000')
+      await settle()
+      const failures = [
+        () => new Response('Internal Server Error', { status: 500 }),
+        () => binanceError(503, -1007, 'Timeout waiting for response from backend server. Send status unknown; execution status unknown.'),
+        () => binanceError(429, -1003, 'Too many requests.', { 'Retry-After': '1' }),
+      ]
+      let round = 0
+      rest.routes.set('GET /v3/order', (request) =>
+        round++ % 4 === 3 ? hangingResponse(new Request(request.url, { signal: request.signal })) : (failures[(round - 1) % 4] as () => Response)(),
+      )
+      for (let poll = 0; poll < 12; poll += 1) {
+        await vi.advanceTimersByTimeAsync(2_000)
+        await settle()
+      }
+      expect(round).toBeGreaterThanOrEqual(4)
+      expect(events.of('orderFailure')).toEqual([])
+      expect(exchange.inFlightOrders.get(id)?.state).toBe('OPEN')
+      expect(exchange.trackingStates[id]?.state).toBe('OPEN')
       await exchange.stop()
     })
 

@@ -251,6 +251,41 @@ describe('order tracker: events', () => {
     expect(vi.getTimerCount()).toBe(0)
   })
 
+  it('FILLED whose fills fall short: holds the order for them past the cache TTL; a late fill is emitted once', async () => {
+    const missing: string[] = []
+    const { tracker, clock, names } = trackerWithRecorder({ onFillsMissing: (order) => missing.push(order.clientOrderId) })
+    tracker.startTrackingOrder(makeOrder({ initialState: 'OPEN' }))
+    tracker.processTradeUpdate(tradeUpdate('T1', '0.4'))
+    const processing = tracker.processOrderUpdate(orderUpdate('FILLED', { exchangeOrderId: 'EX1' }))
+    expect(missing).toEqual(['OID1']) // at once, so the fills can be fetched during the wait
+    await vi.advanceTimersByTimeAsync(5_000)
+    await processing
+    expect(names()).toEqual(['orderFilled', 'error', 'buyOrderCompleted'])
+    clock.advance(10 * 60_000) // the cache of finished orders has forgotten it
+    expect(tracker.fetchCachedOrder('OID1')).toBeUndefined()
+    expect([...tracker.ordersAwaitingFills.keys()]).toEqual(['OID1'])
+    tracker.processTradeUpdate(tradeUpdate('T2', '0.6'))
+    tracker.processTradeUpdate(tradeUpdate('T2', '0.6'))
+    expect(names()).toEqual(['orderFilled', 'error', 'buyOrderCompleted', 'orderFilled'])
+    expect(tracker.ordersAwaitingFills.size).toBe(0) // they add up
+    await tracker.processOrderUpdate(orderUpdate('FILLED', { exchangeOrderId: 'EX1' }))
+    expect(missing).toEqual(['OID1'])
+  })
+
+  it('a final update naming an executed amount its fills do not reach holds the order for them (a lost partial fill)', async () => {
+    const missing: string[] = []
+    const { tracker, names } = trackerWithRecorder({ onFillsMissing: (order) => missing.push(order.clientOrderId) })
+    tracker.startTrackingOrder(makeOrder({ initialState: 'OPEN' }))
+    await tracker.processOrderUpdate(orderUpdate('CANCELED', { executedAmountBase: toDecimal('0') }))
+    expect(missing).toEqual([])
+    tracker.startTrackingOrder(makeOrder({ clientOrderId: 'OID2', initialState: 'OPEN' }))
+    await tracker.processOrderUpdate(orderUpdate('CANCELED', { clientOrderId: 'OID2', executedAmountBase: toDecimal('0.3') }))
+    expect(missing).toEqual(['OID2'])
+    tracker.processTradeUpdate(tradeUpdate('T9', '0.3', '30000', { clientOrderId: 'OID2' }))
+    expect(names()).toEqual(['orderCancelled', 'orderCancelled', 'orderFilled'])
+    expect(tracker.ordersAwaitingFills.size).toBe(0)
+  })
+
   it('FILLED with its fills already in: completes at once without a timer', async () => {
     const { tracker, names } = trackerWithRecorder()
     tracker.startTrackingOrder(makeOrder({ initialState: 'OPEN' }))
