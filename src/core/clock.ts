@@ -1,5 +1,6 @@
 // Time, injected. Wall time (`now`) stamps events and signed requests; monotonic time measures
 // intervals (round trips, liveness) and cannot jump when the system clock is adjusted.
+import { watchAbort } from './abort-watch.ts'
 
 export interface Clock {
   /** Wall-clock time, epoch ms. */
@@ -27,14 +28,15 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       reject(signal.reason)
       return
     }
-    const onAbort = (): void => {
-      clearTimeout(timer)
-      reject(signal?.reason)
-    }
     const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
+      unwatch?.()
       resolve()
     }, ms)
-    signal?.addEventListener('abort', onAbort, { once: true })
+    const unwatch =
+      signal &&
+      watchAbort(signal, () => {
+        clearTimeout(timer)
+        reject(signal.reason)
+      })
   })
 }

@@ -3,6 +3,7 @@
 // head is not starved by light ones, while a request on unrelated pools is not held behind it).
 // While anyone waits, exactly one timer is set, for the earliest moment a held request can fit;
 // nothing polls.
+import { watchAbort } from './abort-watch.ts'
 import type { RateLimitDraw } from './throttler-store.ts'
 
 /** What one admission attempt decided. */
@@ -19,7 +20,8 @@ interface Waiter {
   readonly resolve: () => void
   readonly reject: (reason: unknown) => void
   readonly signal: AbortSignal | undefined
-  readonly onAbort: () => void
+  /** Stops watching the signal (the waiter was admitted or refused another way). */
+  unwatch: (() => void) | undefined
   settled: boolean
 }
 
@@ -62,13 +64,15 @@ export class AdmissionQueue {
         resolve,
         reject,
         signal,
-        onAbort: () => {
-          // Whoever it held back may fit now.
-          if (this.#settle(waiter, { reason: signal?.reason })) this.#walk()
-        },
+        unwatch: undefined,
         settled: false,
       }
-      signal?.addEventListener('abort', waiter.onAbort, { once: true })
+      waiter.unwatch =
+        signal &&
+        watchAbort(signal, () => {
+          // Whoever it held back may fit now.
+          if (this.#settle(waiter, { reason: signal.reason })) this.#walk()
+        })
       this.#waiters.push(waiter)
       // A running walk reaches it; behind a held request on the same pool, the timer will.
       if (this.#walking) return
@@ -167,7 +171,7 @@ export class AdmissionQueue {
   #settle(waiter: Waiter, outcome?: { readonly reason: unknown }): boolean {
     if (waiter.settled) return false
     waiter.settled = true
-    waiter.signal?.removeEventListener('abort', waiter.onAbort)
+    waiter.unwatch?.()
     if (outcome) waiter.reject(outcome.reason)
     else waiter.resolve()
     return true

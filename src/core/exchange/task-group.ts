@@ -1,6 +1,7 @@
 // Background work the exchange has started and must be able to end. A task is a promise that never
 // rejects (failures are reported where it is spawned); `settled()` waits for all of them, which
 // `stop()` does after aborting their signal, so nothing is left running or pending.
+import { watchAbort } from '../abort-watch.ts'
 
 /**
  * Settles with `promise`, or rejects with the signal's reason as soon as it aborts. The promise's
@@ -16,15 +17,14 @@ export function abortable<Value>(promise: Promise<Value>, signal: AbortSignal): 
     return Promise.reject(signal.reason)
   }
   return new Promise((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason)
-    signal.addEventListener('abort', onAbort, { once: true })
+    const unwatch = watchAbort(signal, () => reject(signal.reason))
     promise.then(
       (value) => {
-        signal.removeEventListener('abort', onAbort)
+        unwatch()
         resolve(value)
       },
       (error: unknown) => {
-        signal.removeEventListener('abort', onAbort)
+        unwatch()
         reject(error)
       },
     )

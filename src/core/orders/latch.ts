@@ -1,6 +1,7 @@
 // A one-shot latch: set once, awaited by any number of callers, each with its own deadline and
 // AbortSignal. Every wait settles (value, timeout or abort) and removes its timer and abort listener,
 // so nothing is left pending or scheduled once the caller stops caring.
+import { watchAbort } from '../abort-watch.ts'
 
 /** How a wait ended. */
 export type LatchWaitResult<Value> =
@@ -35,15 +36,14 @@ export class Latch<Value> {
     return new Promise((resolve) => {
       const finish = (result: LatchWaitResult<Value>): void => {
         clearTimeout(timer)
-        signal?.removeEventListener('abort', onAbort)
+        unwatch?.()
         this.#waiters.delete(onSet)
         resolve(result)
       }
       const onSet = (value: Value): void => finish({ outcome: 'set', value })
-      const onAbort = (): void => finish({ outcome: 'aborted', reason: signal?.reason })
       const timer = setTimeout(() => finish({ outcome: 'timeout' }), Math.max(0, timeoutMs))
       this.#waiters.add(onSet)
-      signal?.addEventListener('abort', onAbort, { once: true })
+      const unwatch = signal && watchAbort(signal, () => finish({ outcome: 'aborted', reason: signal.reason }))
     })
   }
 }

@@ -1,6 +1,7 @@
 // A push/pull queue between a socket's event handlers and an async consumer. Pushes never block;
 // a pull waits until an item arrives, the queue ends, or the pull's signal aborts. An ended queue
 // answers every pending and later pull with `done`, so nothing waits on it forever.
+import { watchAbort } from '../abort-watch.ts'
 
 export class AsyncQueue<Item> implements AsyncIterableIterator<Item> {
   #items: Item[] = []
@@ -43,16 +44,17 @@ export class AsyncQueue<Item> implements AsyncIterableIterator<Item> {
     if (this.#ended) return Promise.resolve({ done: true, value: undefined })
     if (signal?.aborted) return Promise.reject(signal.reason)
     return new Promise((resolve, reject) => {
-      const onAbort = (): void => {
-        this.#waiters.delete(waiter)
-        reject(signal?.reason)
-      }
       const waiter = (result: IteratorResult<Item, undefined>): void => {
-        signal?.removeEventListener('abort', onAbort)
+        unwatch?.()
         resolve(result)
       }
       this.#waiters.add(waiter)
-      signal?.addEventListener('abort', onAbort, { once: true })
+      const unwatch =
+        signal &&
+        watchAbort(signal, () => {
+          this.#waiters.delete(waiter)
+          reject(signal.reason)
+        })
     })
   }
 
