@@ -26,11 +26,13 @@ const LARGEST_INPUTS = 8
 
 /**
  * Each entry is what a user writes. `target`: the gzip budget the performance issue sets (reported);
- * `ceiling`: the gzip size CI enforces today (measured 2026-11-28 plus ~2%, so growth fails CI).
+ * `ceiling`: the gzip size CI enforces today (measured 2026-11-28 plus ~3%, so growth fails CI). Raised
+ * once, on purpose, by ~1.5 KB / ~2.4 KB for lazy ky/isows (Node cold start), input checks before
+ * sending, the one-pass depth-diff schema and fill recovery; the README's bundle table says what each cost.
  */
 const BUNDLES = [
-  { name: 'watchOrderBook', entry: "export { watchOrderBook } from 'spotwire/binance'", target: 15 * KB, ceiling: 22 * KB },
-  { name: 'createBinanceExchange', entry: "export { createBinanceExchange } from 'spotwire/binance'", target: 40 * KB, ceiling: 53 * KB },
+  { name: 'watchOrderBook', entry: "export { watchOrderBook } from 'spotwire/binance'", target: 15 * KB, ceiling: 23 * KB },
+  { name: 'createBinanceExchange', entry: "export { createBinanceExchange } from 'spotwire/binance'", target: 40 * KB, ceiling: 55.5 * KB },
   { name: 'OrderBook', entry: "export { OrderBook } from 'spotwire'", target: undefined, ceiling: 3 * KB },
 ]
 
