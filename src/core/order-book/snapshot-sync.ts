@@ -1,8 +1,9 @@
 // Fetching a snapshot until one can be used: the tracker's retry loop, on its own so its timing
 // rules are easy to read and test. It never throws into the caller: failures are reported and
-// retried after a backoff, and aborting the signal ends it at once with no timer left behind.
+// retried after a backoff (never sooner than a 429's Retry-After or the end of a 418 ban), and
+// aborting the signal ends it at once with no timer left behind.
 import { sleep } from '../clock.ts'
-import { PayloadValidationError, SpotwireError } from '../errors.ts'
+import { IpBannedError, PayloadValidationError, RateLimitedError, SpotwireError } from '../errors.ts'
 import { findMessageProblem, type OrderBookMessage, type OrderBookSnapshotMessage } from './order-book-message.ts'
 
 /** A snapshot request failed; the tracker retries after `retryInMs`. The cause is the original error. */
@@ -62,7 +63,8 @@ export async function syncSnapshot(options: SnapshotSyncOptions): Promise<void> 
       if (signal.aborted) return
       failure = error
     }
-    const delay = options.retryDelayMs(attempt)
+    // A 429 or 418 names its own wait: asking again sooner is what turns a 429 into a ban.
+    const delay = Math.max(options.retryDelayMs(attempt), waitDemandedBy(failure, Date.now()))
     if (failure !== undefined) options.report(new SnapshotFetchError(tradingPair, attempt, delay, failure))
     try {
       await sleep(delay, signal)
@@ -70,6 +72,15 @@ export async function syncSnapshot(options: SnapshotSyncOptions): Promise<void> 
       return
     }
   }
+}
+
+/** How long the exchange told us to stay away (a 429's Retry-After, a 418's ban), in ms; else 0. */
+function waitDemandedBy(failure: unknown, now: number): number {
+  const isRateLimit = (error: unknown): boolean => error instanceof RateLimitedError || error instanceof IpBannedError
+  const found = failure instanceof SpotwireError ? failure.walk(isRateLimit) : failure
+  if (found instanceof IpBannedError) return Math.max(0, found.bannedUntil - now)
+  if (found instanceof RateLimitedError) return found.retryAfterMs ?? 0
+  return 0
 }
 
 function findWrongSnapshot(message: OrderBookMessage, tradingPair: string): string | undefined {
