@@ -7,6 +7,7 @@
 // clock is adjusted. To turn monotonic readings into epoch ms, the synchronizer keeps an anchor
 // (wall − monotonic) taken when the first sample of a window arrives; every sample is stored as
 // "server time − anchored local time", i.e. how far the server runs ahead of this machine.
+import { watchAbort } from './abort-watch.ts'
 import type { Clock } from './clock.ts'
 import { systemClock } from './clock.ts'
 import { SpotwireError, asError } from './errors.ts'
@@ -180,7 +181,7 @@ export class TimeSynchronizer {
     shared.waiters += 1
     if (!signal) return shared.result
     return new Promise((resolve, reject) => {
-      const onAbort = (): void => {
+      const unwatch = watchAbort(signal, () => {
         shared.waiters -= 1
         if (shared.waiters === 0) {
           // Nobody wants this answer any more; a provider that ignores the signal must not leave
@@ -189,10 +190,9 @@ export class TimeSynchronizer {
           this.#forget(shared)
         }
         reject(signal.reason)
-      }
-      signal.addEventListener('abort', onAbort, { once: true })
+      })
       void shared.result.then((result) => {
-        signal.removeEventListener('abort', onAbort)
+        unwatch()
         resolve(result)
       })
     })
