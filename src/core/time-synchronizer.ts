@@ -60,6 +60,8 @@ export class TimeSynchronizer {
   readonly #onError: ((error: Error) => void) | undefined
   /** Server time minus anchored local time, ms, oldest first. */
   #samples: number[] = []
+  /** Bumped by clear(): a sample whose request went out before it measured the old clock. */
+  #generation = 0
   /** wall − monotonic, captured when the first sample of the current window arrived. */
   #anchorMs = 0
   #inFlight: SharedSample | undefined
@@ -113,6 +115,7 @@ export class TimeSynchronizer {
   /** Forgets every sample: `now()` is the wall clock again until the next sample. */
   clear(): void {
     this.#samples = []
+    this.#generation += 1
   }
 
   /**
@@ -199,12 +202,18 @@ export class TimeSynchronizer {
   }
 
   async #sample(provider: ServerTimeProvider, signal: AbortSignal): Promise<TimeSyncResult> {
+    const generation = this.#generation
     try {
       const before = this.#clock.monotonic()
       const serverMs: unknown = await provider(signal)
       const after = this.#clock.monotonic()
       // Everyone waiting gave up: a late answer is not kept, as if the call had never been made.
       if (signal.aborted) return { ok: false, error: asError(signal.reason) }
+      // The samples were cleared (the exchange refused our timestamps) while this one was on its
+      // way: it measured the clock that was just found wrong, and mixing it into the fresh samples
+      // would pull the estimate back halfway (seen in the soak: a periodic sample landing after a
+      // resync kept orders refused with -1021).
+      if (generation !== this.#generation) return { ok: true, sampled: false, offsetMs: this.offsetMs }
       if (typeof serverMs !== 'number' || !Number.isFinite(serverMs)) {
         return this.#fail(new SpotwireError(`The server time provider returned ${String(serverMs)} instead of epoch ms`))
       }

@@ -144,6 +144,23 @@ describe('time synchronizer', () => {
     await expect(third).resolves.toMatchObject({ ok: true, offsetMs: 0 })
   })
 
+  it('a sample that was on its way when resync() cleared the samples is not kept: it measured the refused clock', async () => {
+    const clock = manualClock(1_000_000, 0)
+    const sync = new TimeSynchronizer({ clock })
+    sync.addSample(0)
+    const periodic = deferredProvider()
+    const before = sync.update(periodic.provider)
+    const fresh = deferredProvider()
+    const resynced = sync.resync(fresh.provider)
+    fresh.answer(1_000_000 - 7_000)
+    await expect(resynced).resolves.toMatchObject({ ok: true, offsetMs: -7_000 })
+    // The periodic sample answers late, from before the server's clock moved.
+    periodic.answer(1_000_000)
+    await expect(before).resolves.toMatchObject({ ok: true, sampled: false, offsetMs: -7_000 })
+    expect(sync.samples).toEqual([-7_000])
+    expect(sync.now()).toBe(1_000_000 - 7_000)
+  })
+
   it('clear() forgets the samples, returns to the wall clock and re-anchors on the next sample', () => {
     const clock = manualClock(1_700_000_000_000, 0)
     const synchronizer = new TimeSynchronizer({ clock })
