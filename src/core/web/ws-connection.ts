@@ -5,57 +5,16 @@
 // Protocol-level pings (Binance sends one every 20 s) are answered by the platform's WebSocket
 // itself and are not visible through the WebSocket API, so they cannot count as activity here; a
 // quiet stream needs an application-level ping (see the supervisor's `ping` option).
-//
-// isows is imported on the first connect, not with this module: under Node 20 it is `ws`, whose
-// import alone costs about 100 ms of a process's start, paid by every program that imports a
-// connector even when it never opens a socket.
-import type { WebSocket as IsowsWebSocket } from 'isows'
 import type { Clock } from '../clock.ts'
-import { NetworkError, RequestTimeoutError, SocketClosedError } from '../errors.ts'
+import { RequestTimeoutError, SocketClosedError } from '../errors.ts'
 import { AsyncQueue } from './async-queue.ts'
 import { sanitizedCause } from './rest-errors.ts'
+import { createSocket, describeWsUrl, type WebSocketFactory, type WebSocketLike } from './socket-factory.ts'
+
+export { defaultWebSocketFactory, describeWsUrl, type WebSocketFactory, type WebSocketLike } from './socket-factory.ts'
 
 const CONNECTING = 0
 const OPEN = 1
-
-/** The part of the standard WebSocket the library uses; tests inject fakes of this shape. */
-export interface WebSocketLike {
-  readonly readyState: number
-  binaryType?: string
-  send(data: string): void
-  close(code?: number, reason?: string): void
-  addEventListener(type: 'open' | 'message' | 'close' | 'error', listener: (event: Event) => void): void
-}
-
-/**
- * Creates a socket for a URL, at once or asynchronously (a relay that fetches a token first). The
- * signal aborts when the attempt is given up: an async factory should then create no socket (one
- * it still returns is closed). The default is isows' WebSocket (native where the runtime has one).
- */
-export type WebSocketFactory = (url: string, signal?: AbortSignal) => WebSocketLike | Promise<WebSocketLike>
-
-/** isows' WebSocket class (the platform's own where the runtime has one). */
-type WebSocketClass = typeof IsowsWebSocket
-
-let webSocketClass: Promise<WebSocketClass> | undefined
-
-/** isows' WebSocket, imported once; a failed import is tried again on the next connect. */
-function loadWebSocket(): Promise<WebSocketClass> {
-  return (webSocketClass ??= import('isows').then(
-    (module) => module.WebSocket,
-    (error: unknown) => {
-      webSocketClass = undefined
-      throw error
-    },
-  ))
-}
-
-/** isows' WebSocket, imported on the first call; creates nothing when `signal` aborted meanwhile. */
-export const defaultWebSocketFactory: WebSocketFactory = async (url, signal) => {
-  const WebSocket = await loadWebSocket()
-  signal?.throwIfAborted()
-  return new WebSocket(url)
-}
 
 /** A string is sent as is; anything else as JSON. */
 export type WsOutgoingMessage = string | object
@@ -95,25 +54,6 @@ export function parseWsMessage(data: unknown): unknown {
   }
 }
 
-/** `wss://host/path` without the query: the only way a socket's URL appears in messages. */
-export function describeWsUrl(url: string): string {
-  try {
-    const { protocol, host, pathname } = new URL(url)
-    return `${protocol}//${host}${pathname}`
-  } catch {
-    return 'the WebSocket'
-  }
-}
-
-/** Closes a socket nobody wants any more; a socket that cannot even close is left to the runtime. */
-function closeQuietly(socket: WebSocketLike): void {
-  try {
-    socket.close(1000, 'attempt abandoned')
-  } catch {
-    // Already closing or closed.
-  }
-}
-
 /** Rejects with the signal's reason once it aborts. */
 function rejectOnAbort(signal: AbortSignal): Promise<never> {
   return new Promise((_resolve, reject) => {
@@ -146,56 +86,17 @@ export class WsConnection implements AsyncIterable<unknown> {
    * const connection = await WsConnection.open({ url: 'wss://stream.binance.com:9443/ws', clock: systemClock, timeoutMs: 10_000 })
    */
   static open(options: OpenWsConnectionOptions): Promise<WsConnection> {
-    const { url, signal } = options
+    const { signal } = options
     if (signal?.aborted) return Promise.reject(signal.reason)
-    const couldNotCreate = (thrown: unknown): NetworkError =>
-      new NetworkError(`${describeWsUrl(url)}: could not create the socket`, { cause: sanitizedCause(thrown, [url]) })
     let created: WebSocketLike | Promise<WebSocketLike>
     try {
-      created = (options.socketFactory ?? defaultWebSocketFactory)(url, signal)
-    } catch (thrown) {
-      return Promise.reject(couldNotCreate(thrown))
+      created = createSocket(options)
+    } catch (error) {
+      return Promise.reject(error)
     }
     // A sync factory's socket gets its listeners in this same turn, as before.
     if (!(created instanceof Promise)) return WsConnection.#connect(created, options)
-    return WsConnection.#awaitFactory(created, options, couldNotCreate)
-  }
-
-  /**
-   * Waits for an async factory, within the same `timeoutMs` the opening handshake gets and no
-   * longer than the signal: a factory that never delivers (a chunk that never loads, a relay that
-   * never answers) must not leave the attempt, and the supervisor behind it, waiting forever. A
-   * socket delivered after the attempt was given up is closed.
-   */
-  static #awaitFactory(created: Promise<WebSocketLike>, options: OpenWsConnectionOptions, couldNotCreate: (thrown: unknown) => NetworkError): Promise<WsConnection> {
-    const { url, signal } = options
-    return new Promise((resolve, reject) => {
-      let givenUp = false
-      const giveUp = (error: unknown): void => {
-        givenUp = true
-        settle()
-        reject(error)
-      }
-      const onAbort = (): void => giveUp(signal?.reason)
-      const timer = setTimeout(() => giveUp(new RequestTimeoutError(`${describeWsUrl(url)}: no socket within ${options.timeoutMs} ms`)), options.timeoutMs)
-      signal?.addEventListener('abort', onAbort, { once: true })
-      const settle = (): void => {
-        clearTimeout(timer)
-        signal?.removeEventListener('abort', onAbort)
-      }
-      created.then(
-        (socket) => {
-          if (givenUp) return closeQuietly(socket)
-          settle()
-          WsConnection.#connect(socket, options).then(resolve, reject)
-        },
-        (thrown: unknown) => {
-          if (givenUp) return
-          settle()
-          reject(signal?.aborted ? signal.reason : couldNotCreate(thrown))
-        },
-      )
-    })
+    return created.then((socket) => WsConnection.#connect(socket, options))
   }
 
   /** Watches a just created socket until it opens (resolves), fails, times out or is abandoned. */
