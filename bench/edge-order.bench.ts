@@ -23,7 +23,8 @@ import { NewOrderRequestSchema, validateRequest } from '../src/edge/orders/order
 import { allowedPairs, checkAllowedPair, checkNotional, maxNotional } from '../src/edge/orders/risk.ts'
 import { DEFAULT_MARKETS } from '../src/sim/engine/market.ts'
 import { symbolInfo } from '../src/sim/rest/responses.ts'
-import { reportFigures } from './bench-report.ts'
+import { median, reportFigures } from './bench-report.ts'
+import { runInterleaved } from './interleave.ts'
 
 const ORDER_COUNT = 20_000
 const CHUNK = 1_000
@@ -162,32 +163,10 @@ const PHASES: ReadonlyArray<readonly [string, Phase]> = [
   }],
 ]
 
-/** Runs every phase chunk by chunk over all orders in alternating order; returns ms per phase. */
-function runInterleaved(reverse: boolean): number[] {
-  const spent = PHASES.map(() => 0)
-  for (let from = 0, round = 0; from < ORDER_COUNT; from += CHUNK, round++) {
-    const to = Math.min(ORDER_COUNT, from + CHUNK)
-    const order = PHASES.map((_, index) => index)
-    if ((round % 2 === 1) !== reverse) order.reverse()
-    for (const index of order) {
-      const started = performance.now()
-      PHASES[index]![1](from, to)
-      spent[index] = spent[index]! + performance.now() - started
-    }
-  }
-  return spent
-}
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = sorted.length >> 1
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
-}
-
 const perOrderUs: number[][] = PHASES.map(() => [])
 for (let round = 0; round <= ROUNDS; round++) {
   guards = { auth: new ReplayGuard(), route: new ReplayGuard() }
-  const times = runInterleaved(round % 2 === 1)
+  const times = runInterleaved(PHASES.map(([, run]) => run), ORDER_COUNT, CHUNK, round % 2 === 1)
   if (round === 0) continue // warm-up: let the JIT settle
   times.forEach((ms, index) => perOrderUs[index]!.push((ms * 1000) / ORDER_COUNT))
 }

@@ -10,7 +10,8 @@
 // 10); medians are reported. Targets are printed, never enforced: timings on shared machines are
 // noise, and CI does not gate on them.
 import { OrderBook } from '../src/core/order-book/order-book.ts'
-import { reportFigures } from './bench-report.ts'
+import { median, reportFigures } from './bench-report.ts'
+import { type Phase, runInterleaved } from './interleave.ts'
 import { BENCH_PAIR, type BinanceBookPath, binanceBookPath, combinedStreamFrame } from './order-book-bench-source.ts'
 import { generateBinanceDepthTraffic } from './order-book-data.ts'
 
@@ -73,23 +74,6 @@ function resetStreamPhases(): void {
   realPath = binanceBookPath(snapshot)
 }
 
-type Phase = (from: number, to: number) => void
-/** Runs `phases` chunk by chunk over [0, total) in alternating order; returns ms per phase. */
-function runInterleaved(phases: Phase[], total: number, chunk: number, reverse: boolean): number[] {
-  const spent = phases.map(() => 0)
-  for (let from = 0, round = 0; from < total; from += chunk, round++) {
-    const to = Math.min(total, from + chunk)
-    const order = phases.map((_, index) => index)
-    if ((round % 2 === 1) !== reverse) order.reverse()
-    for (const index of order) {
-      const started = performance.now()
-      ;(phases[index] as Phase)(from, to)
-      spent[index] = (spent[index] as number) + performance.now() - started
-    }
-  }
-  return spent
-}
-
 // Reads. (a) Cached: the top did not change since the last read. (b) Rebuilt, hot: a small diff
 // changes four of the top levels of each side (as a typical depthUpdate does), then both sides are
 // read; measured against the same diffs without reads. (c) Rebuilt, in the stream: the same
@@ -136,12 +120,6 @@ function applyParsed(target: OrderBook, readAfterEach: boolean): Phase {
       if (readAfterEach) sink += target.bids(TOP_DEPTH).length + target.asks(TOP_DEPTH).length
     }
   }
-}
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b)
-  const middle = sorted.length >> 1
-  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2
 }
 
 // Stream phases: ratio to JSON.parse per round, median over rounds.

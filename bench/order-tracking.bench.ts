@@ -15,6 +15,7 @@ import type { OrderTrackerEvents } from '../src/core/orders/order-events.ts'
 import type { OrderUpdate, TradeUpdate } from '../src/core/orders/order-state.ts'
 import { OrderTracker } from '../src/core/orders/order-tracker.ts'
 import { median, reportFigures } from './bench-report.ts'
+import { runInterleavedAsync } from './interleave.ts'
 
 const ORDER_COUNT = 20_000
 const CHUNK = 1_000
@@ -96,28 +97,13 @@ const PHASES: ReadonlyArray<readonly [string, Phase]> = [
   }],
 ]
 
-async function runInterleaved(reverse: boolean): Promise<number[]> {
-  const spent = PHASES.map(() => 0)
-  for (let from = 0, chunk = 0; from < ORDER_COUNT; from += CHUNK, chunk++) {
-    const to = Math.min(ORDER_COUNT, from + CHUNK)
-    const order = PHASES.map((_, index) => index)
-    if ((chunk % 2 === 1) !== reverse) order.reverse()
-    for (const index of order) {
-      const started = performance.now()
-      await (PHASES[index] as (typeof PHASES)[number])[1](from, to)
-      spent[index] = (spent[index] as number) + performance.now() - started
-    }
-  }
-  return spent
-}
-
 const updatesPerRound = Array.from({ length: ORDER_COUNT }, (_, index) => (index % 4 === 3 ? 2 : 5)).reduce((a, b) => a + b, 0)
 const rates = { baseline: [] as number[], tracker: [] as number[] }
 const ratios: number[] = []
 for (round = 0; round <= ROUNDS; round++) {
   tracker.stop()
   tracker = newTracker()
-  const [baselineMs, trackerMs] = (await runInterleaved(round % 2 === 1)) as [number, number]
+  const [baselineMs, trackerMs] = (await runInterleavedAsync(PHASES.map(([, run]) => run), ORDER_COUNT, CHUNK, round % 2 === 1)) as [number, number]
   if (round === 0) continue // warm-up: let the JIT settle
   rates.baseline.push((updatesPerRound * 1000) / baselineMs)
   rates.tracker.push((updatesPerRound * 1000) / trackerMs)

@@ -18,6 +18,7 @@ import { TimeSynchronizer } from '../src/core/time-synchronizer.ts'
 import { hmacSha256Hex } from '../src/core/web/hmac.ts'
 import { finalizeRestRequest, type OutgoingRestRequest, prepareRestRequest } from '../src/core/web/rest-request.ts'
 import { median, reportFigures } from './bench-report.ts'
+import { runInterleaved } from './interleave.ts'
 
 const ORDER_COUNT = 10_000
 const CHUNK = 1_000
@@ -95,25 +96,10 @@ const PHASES: ReadonlyArray<readonly [string, Phase]> = [
   }],
 ]
 
-function runInterleaved(reverse: boolean): number[] {
-  const spent = PHASES.map(() => 0)
-  for (let from = 0, chunk = 0; from < ORDER_COUNT; from += CHUNK, chunk++) {
-    const to = Math.min(ORDER_COUNT, from + CHUNK)
-    const order = PHASES.map((_, index) => index)
-    if ((chunk % 2 === 1) !== reverse) order.reverse()
-    for (const index of order) {
-      const started = performance.now()
-      ;(PHASES[index] as (typeof PHASES)[number])[1](from, to)
-      spent[index] = (spent[index] as number) + performance.now() - started
-    }
-  }
-  return spent
-}
-
 const perRequestUs: number[][] = PHASES.map(() => [])
 const ratios: number[][] = PHASES.map(() => [])
 for (let round = 0; round <= ROUNDS; round++) {
-  const times = runInterleaved(round % 2 === 1)
+  const times = runInterleaved(PHASES.map(([, run]) => run), ORDER_COUNT, CHUNK, round % 2 === 1)
   if (round === 0) continue // warm-up: let the JIT settle
   times.forEach((ms, index) => {
     perRequestUs[index]?.push((ms * 1000) / ORDER_COUNT)
